@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/logifn/logifn/functions/registry"
+	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/demo"
+)
+
+// serve runs the local platform: every function on one port, on a migrated
+// and seeded database, until ctx ends.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	start := time.Now()
+	fs := newFlags("serve")
+	addr := fs.String("addr", "", "listen address (default $LOGIFN_ADDR or 127.0.0.1:8080)")
+	data := fs.String("data", "", "data directory (default $LOGIFN_DATA_DIR or ./data)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := localDeps(overlay(map[string]string{"LOGIFN_ADDR": *addr, "LOGIFN_DATA_DIR": *data}))
+	if err != nil {
+		return err
+	}
+	defer d.Store.Close()
+	if _, err := d.Store.Migrate(ctx); err != nil {
+		return err
+	}
+	if _, err := demo.Seed(ctx, d.Store, d.Now()); err != nil {
+		return err
+	}
+	handler, err := mountAll(d)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", d.Config.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+	if err := banner(stdout, d, "http://"+ln.Addr().String(), time.Since(start)); err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(stderr, "logifn: stopped")
+	return nil
+}
+
+// mountAll builds every function in the manifest and mounts its routes on
+// one router.
+func mountAll(d *app.Deps) (http.Handler, error) {
+	rt := app.NewRouter(d, "local")
+	for _, spec := range registry.All() {
+		h, err := spec.New(d)
+		if err != nil {
+			return nil, fmt.Errorf("build %s: %w", spec.Name, err)
+		}
+		if h.HTTP != nil {
+			rt.Mount(spec, h.HTTP)
+		}
+	}
+	return rt.Handler(), nil
+}
+
+// banner prints where the local platform listens and a token per demo user.
+func banner(w io.Writer, d *app.Deps, base string, took time.Duration) error {
+	fmt.Fprintf(w, "logifn local platform ready in %s\n", took.Round(time.Millisecond))
+	fmt.Fprintf(w, "  base URL   %s   (health: %s/healthz)\n", base, base)
+	fmt.Fprintf(w, "  database   %s %s\n", d.Config.DBDriver, d.Config.RedactedDSN())
+	fmt.Fprintf(w, "  functions  %d on one port\n", len(registry.All()))
+	fmt.Fprintf(w, "\nDemo tenant %q, tokens valid 24 h:\n", demo.Tenant)
+	for _, u := range demo.Users() {
+		tok, err := d.Keys.Mint(u, 24*time.Hour)
+		if err != nil {
+			return err
+		}
+		who := u.Subject
+		if u.Station != "" {
+			who += " @ " + u.Station
+		}
+		fmt.Fprintf(w, "\n  %-8s (%s)\n  export %s_TOKEN=%s\n", u.Role, who, strings.ToUpper(string(u.Role)), tok)
+	}
+	fmt.Fprintf(w, "\nTry:\n  curl -H \"Authorization: Bearer $CUSTOMER_TOKEN\" %s/v1/shipments\n\n", base)
+	return nil
+}

@@ -1,0 +1,30 @@
+// Package registry is logifn's manifest: every function, with its triggers,
+// sizing hints and constructor. The local platform serves exactly these,
+// and the deploy files and docs are checked against them.
+package registry
+
+import (
+	shipmentcreate "github.com/logifn/logifn/functions/shipment-create"
+	shipmentget "github.com/logifn/logifn/functions/shipment-get"
+	shipmentlist "github.com/logifn/logifn/functions/shipment-list"
+	"github.com/logifn/logifn/shared/app"
+)
+
+// All returns every function's spec, in a stable order.
+func All() []app.Spec {
+	return []app.Spec{
+		shipmentcreate.Spec(),
+		shipmentget.Spec(),
+		shipmentlist.Spec(),
+	}
+}
+
+// Find returns the spec named name.
+func Find(name string) (app.Spec, bool) {
+	for _, s := range All() {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return app.Spec{}, false
+}

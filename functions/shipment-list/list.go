@@ -1,0 +1,90 @@
+// Package shipmentlist is the shipment-list function: a page of shipments,
+// newest first, with filters and a keyset cursor. Customers see their own,
+// couriers and operators their station's, admins the whole tenant.
+package shipmentlist
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/domain"
+	"github.com/logifn/logifn/shared/platform"
+	"github.com/logifn/logifn/shared/reqctx"
+	"github.com/logifn/logifn/shared/store"
+	"github.com/logifn/logifn/shared/web"
+)
+
+// Spec is shipment-list's manifest entry.
+func Spec() app.Spec {
+	return app.Spec{
+		Name:    "shipment-list",
+		Summary: "List shipments, newest first, with filters and a cursor",
+		Routes: []app.Route{
+			{Method: http.MethodGet, Path: "/v1/shipments", Roles: domain.Roles},
+		},
+		MemoryMB:       128,
+		TimeoutSeconds: 5,
+		New: func(d *app.Deps) (platform.Handlers, error) {
+			return platform.Handlers{HTTP: Handler(d.Store)}, nil
+		},
+	}
+}
+
+// Store is what shipment-list needs of the database.
+type Store interface {
+	ListShipments(ctx context.Context, tenant string, f store.ShipmentFilter) ([]*domain.Shipment, error)
+}
+
+// Page is one page of shipments. NextCursor is empty on the last page.
+type Page struct {
+	Shipments  []*domain.Shipment `json:"shipments"`
+	NextCursor string             `json:"next_cursor,omitempty"`
+}
+
+// Handler serves GET /v1/shipments.
+func Handler(st Store) http.Handler {
+	return web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		p, _ := reqctx.Principal(r.Context())
+		f, err := parseFilter(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		if err := scope(&f, p); err != nil {
+			return err
+		}
+		limit := f.Limit
+		f.Limit++ // one more tells whether another page follows
+		list, err := st.ListShipments(r.Context(), p.Tenant, f)
+		if err != nil {
+			return err
+		}
+		page := Page{Shipments: list}
+		if len(list) > limit {
+			page.Shipments = list[:limit]
+			page.NextCursor = encodeCursor(page.Shipments[limit-1].ID)
+		}
+		if page.Shipments == nil {
+			page.Shipments = []*domain.Shipment{}
+		}
+		web.WriteJSON(w, http.StatusOK, page)
+		return nil
+	})
+}
+
+// scope narrows f to what p may see.
+func scope(f *store.ShipmentFilter, p domain.Principal) error {
+	switch p.Role {
+	case domain.RoleCustomer:
+		if f.CustomerID != "" && f.CustomerID != p.Subject {
+			return domain.Errorf(domain.KindForbidden, "forbidden", "customers list their own shipments only")
+		}
+		f.CustomerID = p.Subject
+	case domain.RoleCourier, domain.RoleOperator:
+		if f.Station != "" && f.Station != p.Station {
+			return domain.Errorf(domain.KindForbidden, "forbidden", "a %s lists the shipments of station %s only", p.Role, p.Station)
+		}
+		f.Station = p.Station
+	}
+	return nil
+}

@@ -1,0 +1,148 @@
+// Package apptest runs functions in tests exactly as the platform does:
+// built by their spec, mounted on the Router behind every middleware, on a
+// real store, driven through httptest.
+package apptest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/auth"
+	"github.com/logifn/logifn/shared/config"
+	"github.com/logifn/logifn/shared/domain"
+	"github.com/logifn/logifn/shared/logging"
+	"github.com/logifn/logifn/shared/store"
+)
+
+// Secret signs the tokens of tests.
+const Secret = "apptest-secret-apptest-secret-0123456789"
+
+// Harness serves some functions on a store.
+type Harness struct {
+	t       testing.TB
+	Deps    *app.Deps
+	Handler http.Handler
+	Logs    *bytes.Buffer
+}
+
+// New mounts specs on st. Logs go to h.Logs as JSON, so tests can search them.
+func New(t testing.TB, st *store.Store, specs ...app.Spec) *Harness {
+	t.Helper()
+	logs := &bytes.Buffer{}
+	log, err := logging.New(logs, "json", "debug")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return time.Now().UTC() }
+	keys, err := auth.NewKeys(Secret, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Config{MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second, DBDriver: st.Driver()}
+	d := &app.Deps{Config: cfg, Log: log, Store: st, Keys: keys, Now: now}
+	rt := app.NewRouter(d, "test")
+	for _, spec := range specs {
+		h, err := spec.New(d)
+		if err != nil {
+			t.Fatalf("build %s: %v", spec.Name, err)
+		}
+		rt.Mount(spec, h.HTTP)
+	}
+	return &Harness{t: t, Deps: d, Handler: rt.Handler(), Logs: logs}
+}
+
+// Token returns a valid bearer token for p.
+func (h *Harness) Token(p domain.Principal) string {
+	h.t.Helper()
+	tok, err := h.Deps.Keys.Mint(p, time.Hour)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return tok
+}
+
+// Request describes one call. Body, when not a string or []byte, is sent
+// as JSON; Token empty means no Authorization header.
+type Request struct {
+	Method, Path, Token string
+	Body                any
+	Header              map[string]string
+}
+
+// Response is a finished call.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Do performs r and returns the response.
+func (h *Harness) Do(r Request) *Response {
+	h.t.Helper()
+	var body io.Reader
+	switch b := r.Body.(type) {
+	case nil:
+	case string:
+		body = strings.NewReader(b)
+	case []byte:
+		body = bytes.NewReader(b)
+	default:
+		js, err := json.Marshal(b)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		body = bytes.NewReader(js)
+	}
+	req := httptest.NewRequest(r.Method, r.Path, body)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.Token)
+	}
+	for k, v := range r.Header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.Handler.ServeHTTP(rec, req)
+	return &Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
+// JSON decodes the response body into v, failing the test on bad JSON.
+func (r *Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("response %d is not JSON: %v\n%s", r.Status, err, r.Body)
+	}
+}
+
+// ErrorBody is logifn's JSON error.
+type ErrorBody struct {
+	Error struct {
+		Code    string              `json:"code"`
+		Message string              `json:"message"`
+		Details []domain.FieldError `json:"details"`
+	} `json:"error"`
+	RequestID string `json:"request_id"`
+}
+
+// Err decodes the response as logifn's JSON error and checks its status.
+func (r *Response) Err(t testing.TB, status int) ErrorBody {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status = %d, want %d; body %s", r.Status, status, r.Body)
+	}
+	var e ErrorBody
+	r.JSON(t, &e)
+	if e.Error.Code == "" || e.Error.Message == "" || e.RequestID == "" {
+		t.Fatalf("error body lacks code, message or request id: %s", r.Body)
+	}
+	return e
+}

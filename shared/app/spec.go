@@ -1,0 +1,59 @@
+// Package app turns a function's spec into a running process: it reads the
+// configuration, builds the logger, the store and the token keys, mounts
+// the function's routes behind logifn's middleware and hands the result to
+// the platform. Every function binary, the local platform and the tests
+// build functions the same way, through Spec.New.
+package app
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/logifn/logifn/shared/auth"
+	"github.com/logifn/logifn/shared/config"
+	"github.com/logifn/logifn/shared/domain"
+	"github.com/logifn/logifn/shared/platform"
+	"github.com/logifn/logifn/shared/store"
+	"github.com/sirupsen/logrus"
+)
+
+// Route is one HTTP trigger of a function. Path uses net/http patterns, such
+// as /v1/shipments/{waybill}. Roles lists who may call it; an empty list
+// makes the route public (no token).
+type Route struct {
+	Method string
+	Path   string
+	Roles  []domain.Role
+}
+
+// Pattern returns the route as a net/http.ServeMux pattern.
+func (r Route) Pattern() string { return r.Method + " " + r.Path }
+
+// Mutating reports whether the route changes state, and so honours
+// Idempotency-Key.
+func (r Route) Mutating() bool {
+	return r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch || r.Method == http.MethodDelete
+}
+
+// Spec is one function's entry in the manifest: its name, triggers, sizing
+// hints and constructor.
+type Spec struct {
+	Name           string
+	Summary        string
+	Routes         []Route
+	MemoryMB       int
+	TimeoutSeconds int
+	// New builds the function's handlers from the shared dependencies. The
+	// HTTP handler serves the function's own routes; routing, auth, limits
+	// and idempotency are added around it by the Router.
+	New func(d *Deps) (platform.Handlers, error)
+}
+
+// Deps are the dependencies every function may use.
+type Deps struct {
+	Config config.Config
+	Log    *logrus.Logger
+	Store  *store.Store
+	Keys   *auth.Keys
+	Now    func() time.Time
+}

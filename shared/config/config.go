@@ -1,0 +1,166 @@
+// Package config reads logifn's settings from the environment into one
+// typed struct, with defaults and validation. Secrets are masked whenever
+// the struct is printed.
+package config
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// LocalJWTSecret signs tokens in local mode when LOGIFN_JWT_SECRET is unset.
+// It is public: never use it for anything but a laptop.
+const LocalJWTSecret = "logifn-local-development-secret-not-for-production"
+
+// Secret is a string that prints as "****".
+type Secret string
+
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "****"
+}
+
+// GoString masks the secret in %#v too.
+func (s Secret) GoString() string { return s.String() }
+
+// Config is every setting logifn reads. Env names the variable of each.
+type Config struct {
+	Addr              string        `env:"LOGIFN_ADDR"`
+	DataDir           string        `env:"LOGIFN_DATA_DIR"`
+	DBDriver          string        `env:"LOGIFN_DB_DRIVER"`
+	DBDSN             Secret        `env:"LOGIFN_DB_DSN"`
+	DBMaxOpenConns    int           `env:"LOGIFN_DB_MAX_OPEN_CONNS"`
+	DBMaxIdleConns    int           `env:"LOGIFN_DB_MAX_IDLE_CONNS"`
+	DBConnMaxLifetime time.Duration `env:"LOGIFN_DB_CONN_MAX_LIFETIME"`
+	DBConnMaxIdleTime time.Duration `env:"LOGIFN_DB_CONN_MAX_IDLE_TIME"`
+	JWTSecret         Secret        `env:"LOGIFN_JWT_SECRET"`
+	LogFormat         string        `env:"LOGIFN_LOG_FORMAT"`
+	LogLevel          string        `env:"LOGIFN_LOG_LEVEL"`
+	MaxBodyBytes      int64         `env:"LOGIFN_MAX_BODY_BYTES"`
+	RequestTimeout    time.Duration `env:"LOGIFN_REQUEST_TIMEOUT"`
+}
+
+// Mode says which defaults apply.
+type Mode int
+
+// The modes. Local is `logifn serve` and the other CLI commands on a laptop:
+// it has a development JWT secret and text logs. Function is a deployed
+// function: no secret is assumed and logs are JSON.
+const (
+	Function Mode = iota
+	Local
+)
+
+// Load reads the configuration through getenv (os.Getenv in production).
+func Load(getenv func(string) string, mode Mode) (Config, error) {
+	c := Config{
+		Addr:              str(getenv, "LOGIFN_ADDR", "127.0.0.1:8080"),
+		DataDir:           str(getenv, "LOGIFN_DATA_DIR", "data"),
+		DBDriver:          strings.ToLower(str(getenv, "LOGIFN_DB_DRIVER", "sqlite")),
+		DBDSN:             Secret(getenv("LOGIFN_DB_DSN")),
+		JWTSecret:         Secret(getenv("LOGIFN_JWT_SECRET")),
+		LogFormat:         str(getenv, "LOGIFN_LOG_FORMAT", "json"),
+		LogLevel:          str(getenv, "LOGIFN_LOG_LEVEL", "info"),
+		MaxBodyBytes:      1 << 20,
+		DBMaxOpenConns:    4,
+		DBMaxIdleConns:    2,
+		DBConnMaxLifetime: 5 * time.Minute,
+		DBConnMaxIdleTime: time.Minute,
+		RequestTimeout:    10 * time.Second,
+	}
+	if mode == Local {
+		c.LogFormat = str(getenv, "LOGIFN_LOG_FORMAT", "text")
+		if c.JWTSecret == "" {
+			c.JWTSecret = LocalJWTSecret
+		}
+	}
+	var errs []string
+	intVar(getenv, "LOGIFN_DB_MAX_OPEN_CONNS", &c.DBMaxOpenConns, 1, 1000, &errs)
+	intVar(getenv, "LOGIFN_DB_MAX_IDLE_CONNS", &c.DBMaxIdleConns, 0, 1000, &errs)
+	var maxBody int
+	if intVar(getenv, "LOGIFN_MAX_BODY_BYTES", &maxBody, 1024, 64<<20, &errs) {
+		c.MaxBodyBytes = int64(maxBody)
+	}
+	durVar(getenv, "LOGIFN_DB_CONN_MAX_LIFETIME", &c.DBConnMaxLifetime, &errs)
+	durVar(getenv, "LOGIFN_DB_CONN_MAX_IDLE_TIME", &c.DBConnMaxIdleTime, &errs)
+	durVar(getenv, "LOGIFN_REQUEST_TIMEOUT", &c.RequestTimeout, &errs)
+	switch c.DBDriver {
+	case "sqlite":
+		if c.DBDSN == "" {
+			c.DBDSN = Secret(filepath.Join(c.DataDir, "logifn.db"))
+		}
+	case "mysql":
+		if c.DBDSN == "" {
+			errs = append(errs, "LOGIFN_DB_DSN is required when LOGIFN_DB_DRIVER=mysql")
+		} else if _, err := mysql.ParseDSN(string(c.DBDSN)); err != nil {
+			errs = append(errs, "LOGIFN_DB_DSN is not a valid MySQL DSN")
+		}
+	default:
+		errs = append(errs, fmt.Sprintf("LOGIFN_DB_DRIVER %q: want sqlite or mysql", c.DBDriver))
+	}
+	if c.JWTSecret == "" {
+		errs = append(errs, "LOGIFN_JWT_SECRET is required")
+	} else if len(c.JWTSecret) < 32 {
+		errs = append(errs, "LOGIFN_JWT_SECRET must be at least 32 bytes")
+	}
+	if len(errs) > 0 {
+		return Config{}, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// RedactedDSN returns the database DSN with any password masked, for logs.
+func (c Config) RedactedDSN() string {
+	if c.DBDriver != "mysql" {
+		return string(c.DBDSN)
+	}
+	m, err := mysql.ParseDSN(string(c.DBDSN))
+	if err != nil {
+		return "(invalid DSN)"
+	}
+	if m.Passwd != "" {
+		m.Passwd = "****"
+	}
+	return m.FormatDSN()
+}
+
+func str(getenv func(string) string, name, def string) string {
+	if v := strings.TrimSpace(getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func intVar(getenv func(string) string, name string, dst *int, min, max int, errs *[]string) bool {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return false
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		*errs = append(*errs, fmt.Sprintf("%s=%q: want a whole number from %d to %d", name, v, min, max))
+		return false
+	}
+	*dst = n
+	return true
+}
+
+func durVar(getenv func(string) string, name string, dst *time.Duration, errs *[]string) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		*errs = append(*errs, fmt.Sprintf("%s=%q: want a positive duration such as 30s", name, v))
+		return
+	}
+	*dst = d
+}

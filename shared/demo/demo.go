@@ -1,0 +1,111 @@
+// Package demo seeds the local platform with a tenant a newcomer can try
+// logifn on: a small station network, one user of each role and shipments
+// at every stage of their journey.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/logifn/logifn/shared/domain"
+	"github.com/logifn/logifn/shared/store"
+)
+
+// Tenant is the demo tenant's id.
+const Tenant = "demo"
+
+// Users are the demo tenant's users, one per role.
+func Users() []domain.Principal {
+	return []domain.Principal{
+		{Tenant: Tenant, Subject: "customer-1", Role: domain.RoleCustomer},
+		{Tenant: Tenant, Subject: "courier-1", Role: domain.RoleCourier, Station: "SHA-01"},
+		{Tenant: Tenant, Subject: "operator-1", Role: domain.RoleOperator, Station: "HGH-TC"},
+		{Tenant: Tenant, Subject: "admin-1", Role: domain.RoleAdmin},
+	}
+}
+
+// Stations are the demo network: two hubs, a transit centre and outlets.
+func Stations() []domain.Station {
+	st := func(code, name string, kind domain.StationKind, region, province, city, district, detail, parent string) domain.Station {
+		return domain.Station{Tenant: Tenant, Code: code, Name: name, Kind: kind, Region: region, TimeZone: "Asia/Shanghai", Parent: parent,
+			Address: domain.Address{Province: province, City: city, District: district, Detail: detail}}
+	}
+	return []domain.Station{
+		st("SHA-HUB", "上海枢纽 Shanghai Hub", domain.StationHub, "east", "上海市", "上海市", "青浦区", "华新镇物流园 1 号", ""),
+		st("SHA-01", "上海徐汇网点 Xuhui Outlet", domain.StationOutlet, "east", "上海市", "上海市", "徐汇区", "漕溪北路 88 号", "SHA-HUB"),
+		st("HGH-TC", "杭州转运中心 Hangzhou Transit", domain.StationTransit, "east", "浙江省", "杭州市", "萧山区", "空港大道 300 号", "SHA-HUB"),
+		st("BJS-HUB", "北京枢纽 Beijing Hub", domain.StationHub, "north", "北京市", "北京市", "大兴区", "物流港 6 号", ""),
+		st("BJS-01", "北京朝阳网点 Chaoyang Outlet", domain.StationOutlet, "north", "北京市", "北京市", "朝阳区", "建国路 1 号", "BJS-HUB"),
+	}
+}
+
+// Seed writes the demo data unless the demo tenant already has shipments,
+// so running it again changes nothing. It returns the number of shipments
+// it created.
+func Seed(ctx context.Context, st *store.Store, now time.Time) (int, error) {
+	for _, s := range Stations() {
+		if _, err := st.PutStation(ctx, &s); err != nil {
+			return 0, fmt.Errorf("seed station %s: %w", s.Code, err)
+		}
+	}
+	existing, err := st.ListShipments(ctx, Tenant, store.ShipmentFilter{Limit: 1})
+	if err != nil {
+		return 0, fmt.Errorf("seed: look for shipments: %w", err)
+	}
+	if len(existing) > 0 {
+		return 0, nil
+	}
+	for i, j := range journeys() {
+		if err := seedJourney(ctx, st, now, i, j); err != nil {
+			return i, err
+		}
+	}
+	return len(journeys()), nil
+}
+
+// step is one scan of a demo journey, hours before now.
+type step struct {
+	scan     domain.ScanType
+	station  string
+	actor    string
+	hoursAgo float64
+}
+
+type journey struct {
+	customer, from, to string
+	receiver           domain.Party
+	items              []domain.Item
+	service            domain.ServiceLevel
+	steps              []step
+}
+
+func seedJourney(ctx context.Context, st *store.Store, now time.Time, n int, j journey) error {
+	sh := &domain.Shipment{
+		Tenant: Tenant, CustomerID: j.customer, Sender: sender(j.customer), Receiver: j.receiver, Items: j.items,
+		ServiceLevel: j.service, OriginStation: j.from, DestinationStation: j.to, Currency: domain.DefaultCurrency,
+	}
+	if _, err := st.CreateShipment(ctx, sh, j.customer, fmt.Sprintf("demo-seed-%d", n)); err != nil {
+		return fmt.Errorf("seed shipment %d: %w", n, err)
+	}
+	for _, s := range j.steps {
+		status, _ := s.scan.Status()
+		ev := &domain.TrackingEvent{
+			Tenant: Tenant, ShipmentID: sh.ID, Waybill: sh.Waybill, Type: s.scan, Status: status, Station: s.station,
+			Actor: s.actor, Source: domain.SourceAPI, OccurredAt: now.Add(-time.Duration(s.hoursAgo * float64(time.Hour))),
+		}
+		next, err := st.RecordEvent(ctx, ev, sh.Version, status)
+		if err != nil {
+			return fmt.Errorf("seed %s scan %s: %w", sh.Waybill, s.scan, err)
+		}
+		sh = next
+	}
+	return nil
+}
+
+func sender(customer string) domain.Party {
+	if customer == "customer-2" {
+		return domain.Party{Name: "李华", Phone: "+86 139 0000 0002", Address: domain.Address{Province: "浙江省", City: "杭州市", District: "西湖区", Detail: "文三路 90 号"}}
+	}
+	return domain.Party{Name: "张伟", Phone: "+86 138 0000 0001", Address: domain.Address{Province: "上海市", City: "上海市", District: "徐汇区", Detail: "天钥桥路 100 号 5 楼"}}
+}

@@ -1,0 +1,112 @@
+// Package web holds what every HTTP function shares: the JSON error shape,
+// strict JSON decoding with size and type limits, and the middleware for
+// request ids, logging, panics, authentication and Idempotency-Key.
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/logifn/logifn/shared/domain"
+	"github.com/logifn/logifn/shared/reqctx"
+)
+
+// statusOf maps each error kind to its HTTP status. It is the only such map.
+var statusOf = map[domain.Kind]int{
+	domain.KindInvalid:          http.StatusBadRequest,
+	domain.KindUnprocessable:    http.StatusUnprocessableEntity,
+	domain.KindNotFound:         http.StatusNotFound,
+	domain.KindConflict:         http.StatusConflict,
+	domain.KindPrecondition:     http.StatusPreconditionFailed,
+	domain.KindUnauthorized:     http.StatusUnauthorized,
+	domain.KindForbidden:        http.StatusForbidden,
+	domain.KindMethodNotAllowed: http.StatusMethodNotAllowed,
+	domain.KindTooLarge:         http.StatusRequestEntityTooLarge,
+	domain.KindUnsupportedType:  http.StatusUnsupportedMediaType,
+	domain.KindRateLimited:      http.StatusTooManyRequests,
+	domain.KindUnavailable:      http.StatusServiceUnavailable,
+	domain.KindInternal:         http.StatusInternalServerError,
+}
+
+// StatusOf returns the HTTP status for err's kind.
+func StatusOf(err error) int {
+	if s, ok := statusOf[domain.KindOf(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// RetryAfterSeconds is what a 429 or 503 answer asks the caller to wait.
+const RetryAfterSeconds = 1
+
+type errorBody struct {
+	Error     errorDetail `json:"error"`
+	RequestID string      `json:"request_id"`
+}
+
+type errorDetail struct {
+	Code    string              `json:"code"`
+	Message string              `json:"message"`
+	Details []domain.FieldError `json:"details,omitempty"`
+}
+
+// WriteError renders err as logifn's JSON error. An internal error's cause
+// is never shown: the caller sees a generic message and the request id, and
+// the access log line carries the cause.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	status := StatusOf(err)
+	d := errorDetail{Code: "internal", Message: "an internal error occurred; quote the request id when reporting it"}
+	var e *domain.Error
+	if errors.As(err, &e) && e.Kind != domain.KindInternal {
+		d = errorDetail{Code: e.Code, Message: e.Message, Details: e.Details}
+		if d.Code == "" {
+			d.Code = string(e.Kind)
+		}
+	}
+	if rec := findRecorder(w); rec != nil {
+		rec.err = err
+	}
+	if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
+	}
+	WriteJSON(w, status, errorBody{Error: d, RequestID: reqctx.RequestID(r.Context())})
+}
+
+// WriteJSON writes v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"error":{"code":"internal","message":"the response could not be encoded"}}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// HandlerFunc is an HTTP handler that returns its error instead of writing it.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// ServeHTTP runs f and renders its error, if any.
+func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := f(w, r); err != nil {
+		WriteError(w, r, err)
+	}
+}
+
+// findRecorder returns the access-log recorder under w's wrappers, if any.
+func findRecorder(w http.ResponseWriter) *recorder {
+	for {
+		switch x := w.(type) {
+		case *recorder:
+			return x
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return nil
+		}
+	}
+}
