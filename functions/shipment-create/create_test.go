@@ -84,6 +84,11 @@ func TestCreate(t *testing.T) {
 		if len(stored.Items) != 1 || stored.Items[0].DeclaredValue.Amount != 1250 || stored.Receiver.Phone != "13900000002" {
 			t.Errorf("stored shipment = %+v", stored)
 		}
+		for _, want := range []string{`"route":"POST /v1/shipments"`, `"tenant":"t1"`, `"status":201`, `"request_id":"` + res.Header.Get("X-Request-Id")} {
+			if !strings.Contains(h.Logs.String(), want) {
+				t.Errorf("access log lacks %s:\n%s", want, h.Logs)
+			}
+		}
 	})
 }
 

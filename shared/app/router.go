@@ -49,7 +49,7 @@ func (rt *Router) Mount(spec Spec, h http.Handler) {
 		if len(route.Roles) > 0 {
 			chain = web.Authenticate(rt.d.Keys, route.Roles, chain)
 		}
-		chain = web.LimitBody(rt.d.Config.MaxBodyBytes, chain)
+		chain = web.Route(route.Pattern(), web.LimitBody(rt.d.Config.MaxBodyBytes, chain))
 		rt.mux.Handle(route.Pattern(), chain)
 		if _, seen := rt.methods[route.Path]; !seen {
 			rt.mux.Handle(route.Path, rt.methodNotAllowed(route.Path))

@@ -18,9 +18,11 @@ import (
 // recorder remembers what a handler answered, for the access log.
 type recorder struct {
 	http.ResponseWriter
-	status int
-	bytes  int
-	err    error
+	status    int
+	bytes     int
+	err       error
+	route     string
+	principal *domain.Principal
 }
 
 func (r *recorder) WriteHeader(status int) {
@@ -73,13 +75,13 @@ func Observe(log *logrus.Logger, function string, next http.Handler) http.Handle
 					WriteError(rec, r, domain.Errorf(domain.KindInternal, "internal", "panic"))
 				}
 			}
-			accessLog(entry, r, rec, start)
+			accessLog(entry, rec, start)
 		}()
 		next.ServeHTTP(rec, r)
 	})
 }
 
-func accessLog(entry *logrus.Entry, r *http.Request, rec *recorder, start time.Time) {
+func accessLog(entry *logrus.Entry, rec *recorder, start time.Time) {
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
@@ -87,10 +89,10 @@ func accessLog(entry *logrus.Entry, r *http.Request, rec *recorder, start time.T
 		logging.FieldStatus:     rec.status,
 		logging.FieldDurationMS: float64(time.Since(start).Microseconds()) / 1000,
 	})
-	if r.Pattern != "" {
-		e = e.WithField(logging.FieldRoute, r.Pattern)
+	if rec.route != "" {
+		e = e.WithField(logging.FieldRoute, rec.route)
 	}
-	if p, ok := reqctx.Principal(r.Context()); ok {
+	if p := rec.principal; p != nil {
 		e = e.WithFields(logrus.Fields{logging.FieldTenant: p.Tenant, logging.FieldSubject: p.Subject, logging.FieldRole: p.Role})
 	}
 	switch {
@@ -189,7 +191,20 @@ func Authenticate(v Verifier, roles []domain.Role, next http.Handler) http.Handl
 			WriteError(w, r, domain.Errorf(domain.KindForbidden, "forbidden", "role %s may not use this operation", p.Role))
 			return
 		}
+		if rec := findRecorder(w); rec != nil {
+			rec.principal = &p
+		}
 		next.ServeHTTP(w, r.WithContext(reqctx.WithPrincipal(r.Context(), p)))
+	})
+}
+
+// Route names the route pattern in the request's access log line.
+func Route(pattern string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rec := findRecorder(w); rec != nil {
+			rec.route = pattern
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -25,10 +25,10 @@ type event struct {
 
 type summary struct {
 	passed, failed, skipped, mysql int
-	output                          map[string][]string // package/test -> output lines
-	skips                           []string
-	failures                        []string
-	badPackages                     int
+	output                         map[string][]string // package/test -> output lines
+	skips                          []string
+	failures                       []string
+	badPackages                    int
 }
 
 func main() {
