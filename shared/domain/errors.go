@@ -12,18 +12,19 @@ type Kind string
 // The error kinds. Each maps to one HTTP status in the web package and to
 // one retry decision in the platform package.
 const (
-	KindInvalid         Kind = "invalid"          // the request is malformed; retrying will not help
-	KindUnprocessable   Kind = "unprocessable"    // well-formed, but values fail validation
-	KindNotFound        Kind = "not_found"        // no such thing in the caller's tenant
-	KindConflict        Kind = "conflict"         // the state of the thing forbids the change
-	KindPrecondition    Kind = "precondition"     // the caller's version is stale
-	KindUnauthorized    Kind = "unauthorized"     // no or bad credentials
-	KindForbidden       Kind = "forbidden"        // credentials fine, role not allowed
-	KindTooLarge        Kind = "too_large"        // the body is over the limit
-	KindUnsupportedType Kind = "unsupported_type" // the content type is not accepted
-	KindRateLimited     Kind = "rate_limited"     // too many requests; try later
-	KindUnavailable     Kind = "unavailable"      // a dependency is down; try later
-	KindInternal        Kind = "internal"         // a bug or an unexpected failure
+	KindInvalid          Kind = "invalid"            // the request is malformed; retrying will not help
+	KindUnprocessable    Kind = "unprocessable"      // well-formed, but values fail validation
+	KindNotFound         Kind = "not_found"          // no such thing in the caller's tenant
+	KindConflict         Kind = "conflict"           // the state of the thing forbids the change
+	KindPrecondition     Kind = "precondition"       // the caller's version is stale
+	KindUnauthorized     Kind = "unauthorized"       // no or bad credentials
+	KindForbidden        Kind = "forbidden"          // credentials fine, role not allowed
+	KindMethodNotAllowed Kind = "method_not_allowed" // the route exists for other methods
+	KindTooLarge         Kind = "too_large"          // the body is over the limit
+	KindUnsupportedType  Kind = "unsupported_type"   // the content type is not accepted
+	KindRateLimited      Kind = "rate_limited"       // too many requests; try later
+	KindUnavailable      Kind = "unavailable"        // a dependency is down; try later
+	KindInternal         Kind = "internal"           // a bug or an unexpected failure
 )
 
 // FieldError names one offending field by its JSON path, such as
