@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// dialect holds the few things MySQL and SQLite really do differently.
+// Everything else is portable SQL written out where it runs.
+type dialect interface {
+	// name is the driver name: "mysql" or "sqlite".
+	name() string
+	// timeArg returns t, already in dbTime form, as a query argument for a
+	// time column.
+	timeArg(t time.Time) any
+	// schemaMigrationsDDL creates the table that records applied migrations.
+	schemaMigrationsDDL() string
+	// lockMigrations serialises Migrate across processes on conn and returns
+	// the function that releases the lock.
+	lockMigrations(ctx context.Context, conn *sql.Conn) (release func(), err error)
+}
+
+// sqliteTimeLayout is how SQLite stores times: UTC text of fixed width, so
+// that comparing the text orders the times.
+const sqliteTimeLayout = "2006-01-02 15:04:05.000000"
+
+type sqliteDialect struct{}
+
+func (sqliteDialect) name() string { return DriverSQLite }
+
+func (sqliteDialect) timeArg(t time.Time) any { return t.UTC().Format(sqliteTimeLayout) }
+
+func (sqliteDialect) schemaMigrationsDDL() string {
+	return `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER NOT NULL PRIMARY KEY,
+		name TEXT NOT NULL,
+		applied_at TEXT NOT NULL
+	) STRICT`
+}
+
+// lockMigrations needs no lock on SQLite: Migrate runs in one transaction,
+// which begins IMMEDIATE and so holds the database's write lock throughout.
+func (sqliteDialect) lockMigrations(context.Context, *sql.Conn) (func(), error) {
+	return func() {}, nil
+}
+
+type mysqlDialect struct{}
+
+func (mysqlDialect) name() string { return DriverMySQL }
+
+func (mysqlDialect) timeArg(t time.Time) any { return t }
+
+func (mysqlDialect) schemaMigrationsDDL() string {
+	return `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version BIGINT NOT NULL PRIMARY KEY,
+		name VARCHAR(255) NOT NULL,
+		applied_at DATETIME(6) NOT NULL
+	) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`
+}
+
+// migrationLockWait is how long Migrate waits for another process's
+// migration to finish.
+const migrationLockWait = 60
+
+// lockMigrations takes a named lock, which MySQL holds for the connection.
+// DDL commits implicitly there, so a transaction could not serialise two
+// migrating processes. The name includes the database, so tests migrating
+// their own databases side by side do not wait for each other.
+func (mysqlDialect) lockMigrations(ctx context.Context, conn *sql.Conn) (func(), error) {
+	var got sql.NullInt64
+	err := conn.QueryRowContext(ctx, `SELECT GET_LOCK(CONCAT('logifn_migrate:', MD5(DATABASE())), ?)`, migrationLockWait).Scan(&got)
+	if err != nil {
+		return nil, wrapf(err, "migration lock", "take migration lock")
+	}
+	if got.Int64 != 1 {
+		return nil, wrapf(errMigrationLocked, "migration lock", "take migration lock")
+	}
+	return func() {
+		// The lock goes with the connection anyway; releasing it early lets a
+		// waiting process go on without waiting for the pool to close it.
+		ctx := context.WithoutCancel(ctx)
+		conn.ExecContext(ctx, `DO RELEASE_LOCK(CONCAT('logifn_migrate:', MD5(DATABASE())))`)
+	}, nil
+}
+
+var errMigrationLocked = errors.New("another process is migrating the database")
+
+// openSQLite opens the SQLite file at path. Several processes may share the
+// file: writers wait for each other (busy_timeout, BEGIN IMMEDIATE) rather
+// than fail, and WAL lets readers go on while one writes.
+func openSQLite(path string) (*sql.DB, error) {
+	if strings.HasPrefix(path, "file:") || path == ":memory:" {
+		return nil, errors.New("the SQLite DSN must be a file path, not a URI or :memory:")
+	}
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	return sql.Open(DriverSQLite, dsn)
+}
+
+// openMySQL opens a pool on the MySQL DSN. Times travel as UTC
+// time.Time values, and an UPDATE reports the rows it matched rather than
+// the rows it changed, as SQLite does.
+func openMySQL(dsn string) (*sql.DB, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("parse MySQL DSN: %s", redactPassword(err.Error(), dsn))
+	}
+	if cfg.DBName == "" {
+		return nil, errors.New("the MySQL DSN names no database")
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	cfg.ClientFoundRows = true
+	defaultDuration(&cfg.Timeout, 5*time.Second)
+	defaultDuration(&cfg.ReadTimeout, 30*time.Second)
+	defaultDuration(&cfg.WriteTimeout, 30*time.Second)
+	conn, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("configure MySQL connector: %s", redactPassword(err.Error(), dsn))
+	}
+	return sql.OpenDB(conn), nil
+}
+
+func defaultDuration(d *time.Duration, def time.Duration) {
+	if *d == 0 {
+		*d = def
+	}
+}
+
+// redactPassword masks the password of dsn wherever it appears in msg. It
+// finds the password as the driver does: between the first ':' and the last
+// '@' before the last '/'.
+func redactPassword(msg, dsn string) string {
+	slash := strings.LastIndexByte(dsn, '/')
+	if slash < 0 {
+		return msg
+	}
+	at := strings.LastIndexByte(dsn[:slash], '@')
+	if at < 0 {
+		return msg
+	}
+	colon := strings.IndexByte(dsn[:at], ':')
+	if colon < 0 || colon+1 == at {
+		return msg
+	}
+	return strings.ReplaceAll(msg, dsn[colon+1:at], "xxxxx")
+}
+
+// placeholders returns "?, ?, ?" for n arguments of an IN list.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// scanTime returns a scanner that reads a time column into t from either
+// driver: MySQL hands over a time.Time, SQLite the text timeArg wrote.
+func scanTime(t *time.Time) sql.Scanner { return timeScanner{t} }
+
+type timeScanner struct{ t *time.Time }
+
+func (s timeScanner) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		*s.t = v.UTC()
+		return nil
+	case string:
+		return s.parse(v)
+	case []byte:
+		return s.parse(string(v))
+	}
+	return fmt.Errorf("scan time: unexpected %T", src)
+}
+
+func (s timeScanner) parse(text string) error {
+	t, err := time.ParseInLocation(sqliteTimeLayout, text, time.UTC)
+	if err != nil {
+		return fmt.Errorf("scan time: %w", err)
+	}
+	*s.t = t
+	return nil
+}

@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/logifn/logifn/shared/domain"
+)
+
+// maxKeyLen is the longest request or idempotency key the schema holds.
+const maxKeyLen = 255
+
+// CreateShipment stores sh, a validated shipment of tenant sh.Tenant, in
+// status created at version 1 with its items and its first tracking event
+// ("created", by actor, from the API). It allocates the waybill number and
+// fills sh.ID, sh.Waybill, sh.Status, sh.Version, sh.CreatedAt and
+// sh.UpdatedAt.
+//
+// Unknown origin or destination stations give an unprocessable error naming
+// origin_station or destination_station. requestKey, when not empty,
+// identifies the request: if a shipment with that key exists already (a
+// retry after a crash), *sh becomes the stored one and created is false.
+func (s *Store) CreateShipment(ctx context.Context, sh *domain.Shipment, actor, requestKey string) (created bool, err error) {
+	if err := checkNewShipment(sh, requestKey); err != nil {
+		return false, err
+	}
+	if stored, err := s.shipmentByRequestKey(ctx, sh.Tenant, requestKey); err == nil {
+		*sh = *stored
+		return false, nil
+	} else if !domain.IsKind(err, domain.KindNotFound) {
+		return false, err
+	}
+	if err := s.checkStations(ctx, sh); err != nil {
+		return false, err
+	}
+	// Allocated before the insert's transaction, so the counter's row lock
+	// is held only for the allocation. A failed insert skips a number.
+	w, err := s.NextWaybill(ctx, sh.Tenant)
+	if err != nil {
+		return false, fmt.Errorf("create shipment: %w", err)
+	}
+	return s.insertShipment(ctx, sh, w, actor, requestKey)
+}
+
+func checkNewShipment(sh *domain.Shipment, requestKey string) error {
+	switch {
+	case sh.Tenant == "":
+		return domain.Errorf(domain.KindInvalid, "tenant_required", "a tenant is required")
+	case len(sh.Items) == 0:
+		return domain.Errorf(domain.KindUnprocessable, "items_required", "a shipment needs at least one item")
+	case utf8.RuneCountInString(requestKey) > maxKeyLen:
+		return domain.Errorf(domain.KindInvalid, "request_key_too_long", "the request key is longer than %d characters", maxKeyLen)
+	}
+	return nil
+}
+
+// checkStations reports unknown origin and destination stations of sh as
+// field problems.
+func (s *Store) checkStations(ctx context.Context, sh *domain.Shipment) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT code FROM stations WHERE tenant_id = ? AND code IN (?, ?)`,
+		sh.Tenant, sh.OriginStation, sh.DestinationStation)
+	if err != nil {
+		return wrapf(err, "station", "check stations")
+	}
+	defer rows.Close()
+	known := map[string]bool{}
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return wrapf(err, "station", "check stations")
+		}
+		known[code] = true
+	}
+	if err := rows.Err(); err != nil {
+		return wrapf(err, "station", "check stations")
+	}
+	var p domain.Problems
+	if !known[sh.OriginStation] {
+		p.Add("origin_station", "no station %q in this tenant", sh.OriginStation)
+	}
+	if !known[sh.DestinationStation] {
+		p.Add("destination_station", "no station %q in this tenant", sh.DestinationStation)
+	}
+	return p.Err()
+}
+
+// insertShipment writes sh under waybill w with its items and created event
+// in one transaction. A concurrent request with the same requestKey that
+// got there first makes this a replay of it.
+func (s *Store) insertShipment(ctx context.Context, sh *domain.Shipment, w domain.Waybill, actor, requestKey string) (bool, error) {
+	now := s.clock()
+	row := *sh
+	row.Waybill, row.Status, row.Version, row.CreatedAt, row.UpdatedAt = w, domain.StatusCreated, 1, now, now
+	err := s.inTx(ctx, false, func(tx *sql.Tx) error {
+		id, err := s.insertShipmentRow(ctx, tx, &row, requestKey)
+		if err != nil {
+			return err
+		}
+		row.ID = id
+		if err := insertItems(ctx, tx, &row); err != nil {
+			return err
+		}
+		ev := domain.TrackingEvent{Tenant: row.Tenant, ShipmentID: id, Waybill: w, Status: domain.StatusCreated,
+			Actor: actor, Source: domain.SourceAPI, OccurredAt: now}
+		return s.insertEvent(ctx, tx, &ev, now)
+	})
+	if requestKey != "" && domain.IsKind(err, domain.KindConflict) {
+		if stored, err := s.shipmentByRequestKey(ctx, sh.Tenant, requestKey); err == nil {
+			*sh = *stored
+			return false, nil
+		}
+	}
+	if err != nil {
+		return false, fmt.Errorf("create shipment %s: %w", w, err)
+	}
+	*sh = row
+	return true, nil
+}
+
+func (s *Store) insertShipmentRow(ctx context.Context, tx *sql.Tx, sh *domain.Shipment, requestKey string) (int64, error) {
+	var key any // NULL: the unique index allows any number of requests without a key
+	if requestKey != "" {
+		key = requestKey
+	}
+	snd, rcv := sh.Sender, sh.Receiver
+	res, err := tx.ExecContext(ctx, `INSERT INTO shipments (tenant_id, waybill, customer_id, request_key,
+		sender_name, sender_phone, sender_province, sender_city, sender_district, sender_detail,
+		receiver_name, receiver_phone, receiver_province, receiver_city, receiver_district, receiver_detail,
+		service_level, origin_station, destination_station, currency, status, version,
+		created_at, updated_at, last_event_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sh.Tenant, sh.Waybill, sh.CustomerID, key,
+		snd.Name, snd.Phone, snd.Address.Province, snd.Address.City, snd.Address.District, snd.Address.Detail,
+		rcv.Name, rcv.Phone, rcv.Address.Province, rcv.Address.City, rcv.Address.District, rcv.Address.Detail,
+		sh.ServiceLevel, sh.OriginStation, sh.DestinationStation, sh.Currency, sh.Status, sh.Version,
+		s.d.timeArg(sh.CreatedAt), s.d.timeArg(sh.UpdatedAt), s.d.timeArg(sh.CreatedAt))
+	if err != nil {
+		return 0, wrapf(err, "shipment", "insert shipment")
+	}
+	id, err := res.LastInsertId()
+	return id, wrapf(err, "shipment", "insert shipment")
+}
+
+// insertItems writes the items of sh with one statement.
+func insertItems(ctx context.Context, tx *sql.Tx, sh *domain.Shipment) error {
+	args := make([]any, 0, len(sh.Items)*10)
+	for i, it := range sh.Items {
+		args = append(args, sh.Tenant, sh.ID, i+1, it.Name, it.Quantity, it.WeightG,
+			it.LengthMM, it.WidthMM, it.HeightMM, it.DeclaredValue.Amount)
+	}
+	values := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	for range len(sh.Items) - 1 {
+		values += ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO shipment_items (tenant_id, shipment_id, seq, name, quantity,
+		weight_g, length_mm, width_mm, height_mm, declared_value) VALUES `+values, args...)
+	return wrapf(err, "shipment item", "insert items of shipment %d", sh.ID)
+}
+
+// ShipmentByWaybill returns tenant's shipment with waybill number w and its
+// items, or a not-found error.
+func (s *Store) ShipmentByWaybill(ctx context.Context, tenant string, w domain.Waybill) (*domain.Shipment, error) {
+	var sh *domain.Shipment
+	err := s.inTx(ctx, true, func(tx *sql.Tx) error {
+		row := tx.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE tenant_id = ? AND waybill = ?`, tenant, w)
+		var err error
+		if sh, err = scanShipment(row); err != nil {
+			return wrapf(err, "shipment", "get shipment %s", w)
+		}
+		return loadItems(ctx, tx, tenant, []*domain.Shipment{sh})
+	})
+	return sh, err
+}
+
+// shipmentByRequestKey returns tenant's shipment created with requestKey,
+// or a not-found error, also for an empty key.
+func (s *Store) shipmentByRequestKey(ctx context.Context, tenant, requestKey string) (*domain.Shipment, error) {
+	if requestKey == "" {
+		return nil, domain.Errorf(domain.KindNotFound, "not_found", "shipment not found")
+	}
+	var sh *domain.Shipment
+	err := s.inTx(ctx, true, func(tx *sql.Tx) error {
+		row := tx.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE tenant_id = ? AND request_key = ?`, tenant, requestKey)
+		var err error
+		if sh, err = scanShipment(row); err != nil {
+			return wrapf(err, "shipment", "get shipment by request key")
+		}
+		return loadItems(ctx, tx, tenant, []*domain.Shipment{sh})
+	})
+	return sh, err
+}
+
+// shipmentByID returns tenant's shipment id with its items, read in tx.
+func shipmentByID(ctx context.Context, tx *sql.Tx, tenant string, id int64) (*domain.Shipment, error) {
+	row := tx.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE tenant_id = ? AND id = ?`, tenant, id)
+	sh, err := scanShipment(row)
+	if err != nil {
+		return nil, wrapf(err, "shipment", "get shipment %d", id)
+	}
+	return sh, loadItems(ctx, tx, tenant, []*domain.Shipment{sh})
+}

@@ -1,0 +1,145 @@
+// Package store keeps logifn's system of record in MySQL (production) or
+// SQLite (a laptop, tests): shipments with their items, tracking events,
+// stations, waybill counters and idempotency records. Every query is scoped
+// by tenant. Every error wraps a *domain.Error (see domain.KindOf) of kind
+// invalid, not found, conflict, precondition, unprocessable, unavailable
+// (the database is down or busy; try later) or internal; the driver's own
+// errors stay in its hidden cause and never reach callers' messages.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Config says which database to open and how to pool connections. Pools are
+// small on purpose: many function instances share one database, and
+// instances times pool size must stay under its max_connections.
+type Config struct {
+	Driver          string           // "sqlite" (default) or "mysql"
+	DSN             string           // a MySQL DSN, or the SQLite file path
+	MaxOpenConns    int              // default 4
+	MaxIdleConns    int              // default 2
+	ConnMaxLifetime time.Duration    // default 5m
+	ConnMaxIdleTime time.Duration    // default 1m
+	Now             func() time.Time // the clock, default time.Now
+}
+
+// The drivers Open accepts.
+const (
+	DriverSQLite = "sqlite"
+	DriverMySQL  = "mysql"
+)
+
+func (c Config) withDefaults() Config {
+	if c.Driver == "" {
+		c.Driver = DriverSQLite
+	}
+	if c.MaxOpenConns == 0 {
+		c.MaxOpenConns = 4
+	}
+	if c.MaxIdleConns == 0 {
+		c.MaxIdleConns = 2
+	}
+	if c.ConnMaxLifetime == 0 {
+		c.ConnMaxLifetime = 5 * time.Minute
+	}
+	if c.ConnMaxIdleTime == 0 {
+		c.ConnMaxIdleTime = time.Minute
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.Driver != DriverSQLite && c.Driver != DriverMySQL:
+		return fmt.Errorf("unknown database driver %q: want %s or %s", c.Driver, DriverSQLite, DriverMySQL)
+	case c.DSN == "":
+		return errors.New("the database DSN is empty")
+	case c.MaxOpenConns < 0 || c.MaxIdleConns < 0:
+		return errors.New("connection pool sizes must not be negative")
+	case c.ConnMaxLifetime < 0 || c.ConnMaxIdleTime < 0:
+		return errors.New("connection lifetimes must not be negative")
+	}
+	return nil
+}
+
+// Store is logifn's database. It is safe for concurrent use; several Stores,
+// in one process or many, may share one database.
+type Store struct {
+	db  *sql.DB
+	d   dialect
+	now func() time.Time
+}
+
+// Open validates cfg and returns a Store. It does no network I/O: the first
+// query connects, so a cold start does not wait for the database. A MySQL
+// DSN gets parseTime and loc=UTC whatever it says, and 5s/30s/30s dial,
+// read and write timeouts unless it sets its own. Errors from Open are
+// configuration errors and never show the DSN's password.
+func Open(cfg Config) (*Store, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	var (
+		db  *sql.DB
+		d   dialect
+		err error
+	)
+	switch cfg.Driver {
+	case DriverMySQL:
+		db, err = openMySQL(cfg.DSN)
+		d = mysqlDialect{}
+	default:
+		db, err = openSQLite(cfg.DSN)
+		d = sqliteDialect{}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	db.SetMaxOpenConns(cfg.MaxOpenConns)
+	db.SetMaxIdleConns(cfg.MaxIdleConns)
+	db.SetConnMaxLifetime(cfg.ConnMaxLifetime)
+	db.SetConnMaxIdleTime(cfg.ConnMaxIdleTime)
+	return &Store{db: db, d: d, now: cfg.Now}, nil
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers. It fails with kind unavailable
+// when it does not.
+func (s *Store) Ping(ctx context.Context) error {
+	return wrapf(s.db.PingContext(ctx), "database", "ping database")
+}
+
+// Driver returns the name of the driver in use: "sqlite" or "mysql".
+func (s *Store) Driver() string { return s.d.name() }
+
+// clock returns the current time as stored: UTC, to the microsecond.
+func (s *Store) clock() time.Time { return dbTime(s.now()) }
+
+// dbTime returns t as every time column holds it: UTC, truncated to the
+// microsecond, without a monotonic reading.
+func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// inTx runs fn in a transaction, committing when fn returns nil and rolling
+// back otherwise. Read-only transactions do not take SQLite's write lock.
+func (s *Store) inTx(ctx context.Context, readOnly bool, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	if err != nil {
+		return wrapf(err, "transaction", "begin transaction")
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return wrapf(tx.Commit(), "transaction", "commit transaction")
+}
