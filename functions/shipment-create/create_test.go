@@ -173,6 +173,12 @@ func TestIdempotencyKey(t *testing.T) {
 		if again.Header.Get("Idempotent-Replayed") != "true" {
 			t.Error("replay not marked Idempotent-Replayed")
 		}
+		if loc := again.Header.Get("Location"); loc == "" || loc != first.Header.Get("Location") {
+			t.Errorf("replayed Location = %q, want %q", loc, first.Header.Get("Location"))
+		}
+		if again.Header.Get("X-Request-Id") == first.Header.Get("X-Request-Id") {
+			t.Error("replay repeats the first request's id; each answer has its own")
+		}
 		other := body()
 		other["service_level"] = "standard"
 		res := h.Do(apptest.Request{Method: "POST", Path: "/v1/shipments", Token: tok, Body: other, Header: key})

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"time"
 	"unicode/utf8"
 
@@ -17,7 +19,7 @@ type IdempotencyRecord struct {
 	RequestHash string
 	Done        bool // false while the first request is still running
 	Status      int
-	ContentType string
+	Header      http.Header // the response headers worth replaying, such as Content-Type and Location
 	Body        []byte
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
@@ -69,8 +71,8 @@ func checkIdempotencyArgs(tenant, key string, ttl, lease time.Duration) error {
 
 func (s *Store) insertIdempotencyKey(ctx context.Context, rec *IdempotencyRecord, lockedUntil time.Time) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO idempotency_keys (tenant_id, idem_key, request_hash, done, status,
-		content_type, body, created_at, expires_at, locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		rec.Tenant, rec.Key, rec.RequestHash, false, 0, "", []byte{},
+		headers, body, created_at, expires_at, locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		rec.Tenant, rec.Key, rec.RequestHash, false, 0, "{}", []byte{},
 		s.d.timeArg(rec.CreatedAt), s.d.timeArg(rec.ExpiresAt), s.d.timeArg(lockedUntil))
 	return wrapf(err, "idempotency key", "insert idempotency key")
 }
@@ -89,10 +91,10 @@ func (s *Store) claimIdempotencyKey(ctx context.Context, tenant, key, requestHas
 	if !expired && !stale {
 		return rec, false, nil
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE idempotency_keys SET request_hash = ?, done = ?, status = ?, content_type = ?,
+	res, err := s.db.ExecContext(ctx, `UPDATE idempotency_keys SET request_hash = ?, done = ?, status = ?, headers = ?,
 		body = ?, created_at = ?, expires_at = ?, locked_until = ?
 		WHERE tenant_id = ? AND idem_key = ? AND (expires_at <= ? OR (done = ? AND locked_until <= ? AND request_hash = ?))`,
-		requestHash, false, 0, "", []byte{}, s.d.timeArg(now), s.d.timeArg(dbTime(now.Add(ttl))), s.d.timeArg(dbTime(now.Add(lease))),
+		requestHash, false, 0, "{}", []byte{}, s.d.timeArg(now), s.d.timeArg(dbTime(now.Add(ttl))), s.d.timeArg(dbTime(now.Add(lease))),
 		tenant, key, s.d.timeArg(now), false, s.d.timeArg(now), requestHash)
 	if err != nil {
 		return nil, false, wrapf(err, "idempotency key", "take over idempotency key")
@@ -111,14 +113,20 @@ func (s *Store) claimIdempotencyKey(ctx context.Context, tenant, key, requestHas
 
 // idempotencyKey returns the record of key and when its lease ends.
 func (s *Store) idempotencyKey(ctx context.Context, tenant, key string) (*IdempotencyRecord, time.Time, error) {
-	var rec IdempotencyRecord
-	var lockedUntil time.Time
-	err := s.db.QueryRowContext(ctx, `SELECT tenant_id, idem_key, request_hash, done, status, content_type, body,
+	var (
+		rec         IdempotencyRecord
+		lockedUntil time.Time
+		headers     string
+	)
+	err := s.db.QueryRowContext(ctx, `SELECT tenant_id, idem_key, request_hash, done, status, headers, body,
 		created_at, expires_at, locked_until FROM idempotency_keys WHERE tenant_id = ? AND idem_key = ?`, tenant, key).
-		Scan(&rec.Tenant, &rec.Key, &rec.RequestHash, &rec.Done, &rec.Status, &rec.ContentType, &rec.Body,
+		Scan(&rec.Tenant, &rec.Key, &rec.RequestHash, &rec.Done, &rec.Status, &headers, &rec.Body,
 			scanTime(&rec.CreatedAt), scanTime(&rec.ExpiresAt), scanTime(&lockedUntil))
 	if err != nil {
 		return nil, time.Time{}, wrapf(err, "idempotency key", "get idempotency key")
+	}
+	if err := json.Unmarshal([]byte(headers), &rec.Header); err != nil {
+		return nil, time.Time{}, domain.Wrap(domain.KindInternal, "internal", "internal error", fmt.Errorf("idempotency key %s: headers: %w", key, err))
 	}
 	return &rec, lockedUntil, nil
 }
@@ -126,12 +134,19 @@ func (s *Store) idempotencyKey(ctx context.Context, tenant, key string) (*Idempo
 // CompleteIdempotencyKey stores the response to the request that reserved
 // key. A key that is not pending any more gives not found (released or
 // expired and removed) or conflict (completed already).
-func (s *Store) CompleteIdempotencyKey(ctx context.Context, tenant, key string, status int, contentType string, body []byte) error {
+func (s *Store) CompleteIdempotencyKey(ctx context.Context, tenant, key string, status int, header http.Header, body []byte) error {
 	if body == nil {
 		body = []byte{}
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE idempotency_keys SET done = ?, status = ?, content_type = ?, body = ?
-		WHERE tenant_id = ? AND idem_key = ? AND done = ?`, true, status, contentType, body, tenant, key, false)
+	if header == nil {
+		header = http.Header{}
+	}
+	headers, err := json.Marshal(header)
+	if err != nil {
+		return fmt.Errorf("complete idempotency key: %w", err)
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE idempotency_keys SET done = ?, status = ?, headers = ?, body = ?
+		WHERE tenant_id = ? AND idem_key = ? AND done = ?`, true, status, string(headers), body, tenant, key, false)
 	if err != nil {
 		return wrapf(err, "idempotency key", "complete idempotency key")
 	}

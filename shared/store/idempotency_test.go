@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"testing"
 	"time"
 
@@ -35,19 +36,19 @@ func TestIdempotencyReserveCompleteReplay(t *testing.T) {
 		}
 
 		body := []byte(`{"waybill":"LF00000000013"}`)
-		if err := s.CompleteIdempotencyKey(ctx, "t1", "k1", 201, "application/json", body); err != nil {
+		if err := s.CompleteIdempotencyKey(ctx, "t1", "k1", 201, http.Header{"Content-Type": {"application/json"}, "Location": {"/v1/shipments/LF00000000019"}}, body); err != nil {
 			t.Fatalf("complete: %v", err)
 		}
 		rec, reserved, err = s.ReserveIdempotencyKey(ctx, "t1", "k1", "hash-1", ttl, lease)
 		if err != nil || reserved {
 			t.Fatalf("replay: reserved %v, err %v; want false, nil", reserved, err)
 		}
-		if !rec.Done || rec.Status != 201 || rec.ContentType != "application/json" || !bytes.Equal(rec.Body, body) {
+		if !rec.Done || rec.Status != 201 || rec.Header.Get("Content-Type") != "application/json" || rec.Header.Get("Location") != "/v1/shipments/LF00000000019" || !bytes.Equal(rec.Body, body) {
 			t.Errorf("replay got %+v, want done 201 application/json %s", rec, body)
 		}
-		err = s.CompleteIdempotencyKey(ctx, "t1", "k1", 500, "text/plain", nil)
+		err = s.CompleteIdempotencyKey(ctx, "t1", "k1", 500, http.Header{"Content-Type": {"text/plain"}}, nil)
 		wantKind(t, err, domain.KindConflict)
-		err = s.CompleteIdempotencyKey(ctx, "t1", "missing", 200, "", nil)
+		err = s.CompleteIdempotencyKey(ctx, "t1", "missing", 200, nil, nil)
 		wantKind(t, err, domain.KindNotFound)
 
 		// Another tenant's key of the same name is its own.
@@ -80,7 +81,7 @@ func TestIdempotencyLeaseTakeover(t *testing.T) {
 		if _, reserved, _ := s.ReserveIdempotencyKey(ctx, "t1", "k2", "hash-1", ttl, lease); reserved {
 			t.Error("a key taken over was taken over again within the new lease")
 		}
-		if err := s.CompleteIdempotencyKey(ctx, "t1", "k2", 200, "text/plain", []byte("ok")); err != nil {
+		if err := s.CompleteIdempotencyKey(ctx, "t1", "k2", 200, http.Header{"Content-Type": {"text/plain"}}, []byte("ok")); err != nil {
 			t.Errorf("complete after takeover: %v", err)
 		}
 	}, storetest.WithClock(clk.Now))
@@ -93,7 +94,7 @@ func TestIdempotencyExpiry(t *testing.T) {
 		if _, _, err := s.ReserveIdempotencyKey(ctx, "t1", "k3", "hash-1", time.Hour, lease); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.CompleteIdempotencyKey(ctx, "t1", "k3", 200, "text/plain", []byte("old")); err != nil {
+		if err := s.CompleteIdempotencyKey(ctx, "t1", "k3", 200, http.Header{"Content-Type": {"text/plain"}}, []byte("old")); err != nil {
 			t.Fatal(err)
 		}
 		clk.Advance(time.Hour)
@@ -116,7 +117,7 @@ func TestIdempotencyRelease(t *testing.T) {
 		if _, reserved, err := s.ReserveIdempotencyKey(ctx, "t1", "k4", "hash-2", ttl, lease); err != nil || !reserved {
 			t.Fatalf("reserve after release: reserved %v, err %v; want true, nil", reserved, err)
 		}
-		if err := s.CompleteIdempotencyKey(ctx, "t1", "k4", 200, "", []byte("done")); err != nil {
+		if err := s.CompleteIdempotencyKey(ctx, "t1", "k4", 200, nil, []byte("done")); err != nil {
 			t.Fatal(err)
 		}
 		// A completed key is not released: its response stays.

@@ -29,7 +29,7 @@ const (
 // unavailable or internal.
 type IdempotencyStore interface {
 	ReserveIdempotencyKey(ctx context.Context, tenant, key, requestHash string, ttl, lease time.Duration) (*store.IdempotencyRecord, bool, error)
-	CompleteIdempotencyKey(ctx context.Context, tenant, key string, status int, contentType string, body []byte) error
+	CompleteIdempotencyKey(ctx context.Context, tenant, key string, status int, header http.Header, body []byte) error
 	ReleaseIdempotencyKey(ctx context.Context, tenant, key string) error
 }
 
@@ -77,7 +77,7 @@ func Idempotent(st IdempotencyStore, next http.Handler) http.Handler {
 			}
 			return nil
 		}
-		if err := st.CompleteIdempotencyKey(ctx, p.Tenant, key, cw.status, cw.Header().Get("Content-Type"), cw.body.Bytes()); err != nil {
+		if err := st.CompleteIdempotencyKey(ctx, p.Tenant, key, cw.status, replayable(cw.Header()), cw.body.Bytes()); err != nil {
 			reqctx.Logger(ctx).WithError(err).Error("idempotent response not stored")
 		}
 		return nil
@@ -92,13 +92,27 @@ func replay(w http.ResponseWriter, rec *store.IdempotencyRecord, hash string) er
 		w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
 		return domain.Errorf(domain.KindConflict, "idempotency_key_in_use", "a request with this Idempotency-Key is still being processed")
 	}
-	if rec.ContentType != "" {
-		w.Header().Set("Content-Type", rec.ContentType)
+	for name, values := range rec.Header {
+		w.Header()[name] = values
 	}
 	w.Header().Set("Idempotent-Replayed", "true")
 	w.WriteHeader(rec.Status)
 	w.Write(rec.Body)
 	return nil
+}
+
+// replayedHeaders are the response headers a replay repeats; the rest
+// (request id, date) belong to each answer.
+var replayedHeaders = []string{"Content-Type", "Location", "Etag", "X-Content-Type-Options"}
+
+func replayable(h http.Header) http.Header {
+	out := http.Header{}
+	for _, name := range replayedHeaders {
+		if v := h.Values(name); len(v) > 0 {
+			out[name] = v
+		}
+	}
+	return out
 }
 
 // captureWriter passes a response through and keeps a copy of it.

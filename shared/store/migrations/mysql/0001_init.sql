@@ -102,7 +102,7 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     request_hash VARCHAR(128) NOT NULL,
     done         BOOLEAN      NOT NULL,
     status       INT          NOT NULL,
-    content_type VARCHAR(255) NOT NULL,
+    headers      TEXT         NOT NULL,
     body         MEDIUMBLOB   NOT NULL,
     created_at   DATETIME(6)  NOT NULL,
     expires_at   DATETIME(6)  NOT NULL,

@@ -101,7 +101,7 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     request_hash TEXT    NOT NULL,
     done         INTEGER NOT NULL,
     status       INTEGER NOT NULL,
-    content_type TEXT    NOT NULL,
+    headers      TEXT    NOT NULL,
     body         BLOB    NOT NULL,
     created_at   TEXT    NOT NULL,
     expires_at   TEXT    NOT NULL,
