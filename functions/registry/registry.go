@@ -4,9 +4,16 @@
 package registry
 
 import (
+	itemlist "github.com/logifn/logifn/functions/item-list"
+	shipmentcancel "github.com/logifn/logifn/functions/shipment-cancel"
 	shipmentcreate "github.com/logifn/logifn/functions/shipment-create"
 	shipmentget "github.com/logifn/logifn/functions/shipment-get"
 	shipmentlist "github.com/logifn/logifn/functions/shipment-list"
+	shipmentreceipt "github.com/logifn/logifn/functions/shipment-receipt"
+	shipmentscan "github.com/logifn/logifn/functions/shipment-scan"
+	shipmenttrack "github.com/logifn/logifn/functions/shipment-track"
+	stationlist "github.com/logifn/logifn/functions/station-list"
+	stationput "github.com/logifn/logifn/functions/station-put"
 	"github.com/logifn/logifn/shared/app"
 )
 
@@ -16,6 +23,13 @@ func All() []app.Spec {
 		shipmentcreate.Spec(),
 		shipmentget.Spec(),
 		shipmentlist.Spec(),
+		shipmentscan.Spec(),
+		shipmentreceipt.Spec(),
+		shipmentcancel.Spec(),
+		shipmenttrack.Spec(),
+		stationput.Spec(),
+		stationlist.Spec(),
+		itemlist.Spec(),
 	}
 }
 

@@ -62,7 +62,7 @@ func Handler(st Store) http.Handler {
 		page := Page{Shipments: list}
 		if len(list) > limit {
 			page.Shipments = list[:limit]
-			page.NextCursor = encodeCursor(page.Shipments[limit-1].ID)
+			page.NextCursor = web.EncodeCursor(cursorKind, page.Shipments[limit-1].ID)
 		}
 		if page.Shipments == nil {
 			page.Shipments = []*domain.Shipment{}

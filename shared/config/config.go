@@ -45,6 +45,7 @@ type Config struct {
 	LogLevel          string        `env:"LOGIFN_LOG_LEVEL"`
 	MaxBodyBytes      int64         `env:"LOGIFN_MAX_BODY_BYTES"`
 	RequestTimeout    time.Duration `env:"LOGIFN_REQUEST_TIMEOUT"`
+	PublicTenant      string        `env:"LOGIFN_PUBLIC_TENANT"`
 }
 
 // Mode says which defaults apply.
@@ -74,12 +75,14 @@ func Load(getenv func(string) string, mode Mode) (Config, error) {
 		DBConnMaxLifetime: 5 * time.Minute,
 		DBConnMaxIdleTime: time.Minute,
 		RequestTimeout:    10 * time.Second,
+		PublicTenant:      str(getenv, "LOGIFN_PUBLIC_TENANT", ""),
 	}
 	if mode == Local {
 		c.LogFormat = str(getenv, "LOGIFN_LOG_FORMAT", "text")
 		if c.JWTSecret == "" {
 			c.JWTSecret = LocalJWTSecret
 		}
+		c.PublicTenant = str(getenv, "LOGIFN_PUBLIC_TENANT", "demo")
 	}
 	var errs []string
 	intVar(getenv, "LOGIFN_DB_MAX_OPEN_CONNS", &c.DBMaxOpenConns, 1, 1000, &errs)

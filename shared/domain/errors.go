@@ -41,7 +41,10 @@ type Error struct {
 	Code    string // a stable machine-readable code, such as "invalid_waybill"
 	Message string
 	Details []FieldError
-	Err     error
+	// RetryAfter, when positive, tells the caller how many seconds to wait
+	// before trying again (rate limits, outages).
+	RetryAfter int
+	Err        error
 }
 
 func (e *Error) Error() string {

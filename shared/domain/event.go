@@ -54,7 +54,7 @@ const (
 // a status change. OccurredAt is when it happened, from the device;
 // RecordedAt is when logifn stored it.
 type TrackingEvent struct {
-	ID             int64     `json:"-"`
+	ID             int64     `json:"id"`
 	Tenant         string    `json:"-"`
 	ShipmentID     int64     `json:"-"`
 	Waybill        Waybill   `json:"waybill"`

@@ -62,6 +62,8 @@ type Shipment struct {
 	OriginStation      string       `json:"origin_station"`
 	DestinationStation string       `json:"destination_station"`
 	Currency           string       `json:"currency"`
+	Fee                Money        `json:"fee"`
+	ChargeableWeightG  int64        `json:"chargeable_weight_g"`
 	Status             Status       `json:"status"`
 	Version            int64        `json:"version"`
 	CreatedAt          time.Time    `json:"created_at"`
@@ -178,14 +180,14 @@ func checkParty(p *Problems, path string, in *Party) Party {
 			Detail:   strings.TrimSpace(in.Address.Detail),
 		},
 	}
-	checkText(p, path+".name", out.Name, maxNameLen, true)
+	CheckText(p, path+".name", out.Name, maxNameLen, true)
 	if !ValidPhone(out.Phone) {
 		p.Add(path+".phone", "must be 5 to 20 digits, optionally with a leading + and spaces or dashes")
 	}
-	checkText(p, path+".address.province", out.Address.Province, maxAddressPartLen, true)
-	checkText(p, path+".address.city", out.Address.City, maxAddressPartLen, true)
-	checkText(p, path+".address.district", out.Address.District, maxAddressPartLen, false)
-	checkText(p, path+".address.detail", out.Address.Detail, maxAddressPartLen, true)
+	CheckText(p, path+".address.province", out.Address.Province, maxAddressPartLen, true)
+	CheckText(p, path+".address.city", out.Address.City, maxAddressPartLen, true)
+	CheckText(p, path+".address.district", out.Address.District, maxAddressPartLen, false)
+	CheckText(p, path+".address.detail", out.Address.Detail, maxAddressPartLen, true)
 	return out
 }
 
@@ -198,7 +200,7 @@ func checkItem(p *Problems, path string, in *ItemInput, currency string) Item {
 		WidthMM:  in.WidthMM,
 		HeightMM: in.HeightMM,
 	}
-	checkText(p, path+".name", it.Name, maxNameLen, true)
+	CheckText(p, path+".name", it.Name, maxNameLen, true)
 	if it.Quantity < 1 || it.Quantity > MaxItemQuantity {
 		p.Add(path+".quantity", "must be between 1 and %d", MaxItemQuantity)
 	}
@@ -232,7 +234,9 @@ func checkItem(p *Problems, path string, in *ItemInput, currency string) Item {
 	return it
 }
 
-func checkText(p *Problems, path, s string, max int, required bool) {
+// CheckText adds a problem for path when s is missing (and required), not
+// UTF-8, longer than max characters or holds control characters.
+func CheckText(p *Problems, path, s string, max int, required bool) {
 	switch {
 	case s == "" && required:
 		p.Add(path, "is required")

@@ -39,15 +39,15 @@ type Station struct {
 func (st *Station) Validate() error {
 	var p Problems
 	checkCode(&p, "code", st.Code)
-	checkText(&p, "name", st.Name, maxNameLen, true)
+	CheckText(&p, "name", st.Name, maxNameLen, true)
 	if !st.Kind.Valid() {
 		p.Add("kind", "must be hub, transit_centre or outlet")
 	}
-	checkText(&p, "region", st.Region, maxAddressPartLen, true)
-	checkText(&p, "address.province", st.Address.Province, maxAddressPartLen, true)
-	checkText(&p, "address.city", st.Address.City, maxAddressPartLen, true)
-	checkText(&p, "address.district", st.Address.District, maxAddressPartLen, false)
-	checkText(&p, "address.detail", st.Address.Detail, maxAddressPartLen, false)
+	CheckText(&p, "region", st.Region, maxAddressPartLen, true)
+	CheckText(&p, "address.province", st.Address.Province, maxAddressPartLen, true)
+	CheckText(&p, "address.city", st.Address.City, maxAddressPartLen, true)
+	CheckText(&p, "address.district", st.Address.District, maxAddressPartLen, false)
+	CheckText(&p, "address.detail", st.Address.Detail, maxAddressPartLen, false)
 	if _, err := time.LoadLocation(st.TimeZone); err != nil || st.TimeZone == "" || st.TimeZone == "Local" {
 		p.Add("time_zone", "must be an IANA time zone such as Asia/Shanghai")
 	}

@@ -113,7 +113,9 @@ func CanTransition(from, to Status, role Role) bool {
 func CheckTransition(from, to Status, role Role) error {
 	roles, ok := transitions[from][to]
 	if !ok {
-		return Errorf(KindConflict, "illegal_transition", "a shipment in status %s cannot become %s", from, to)
+		e := Errorf(KindConflict, "illegal_transition", "a shipment in status %s cannot become %s", from, to)
+		e.Details = []FieldError{{Field: "status", Message: "current status is " + string(from)}}
+		return e
 	}
 	for _, r := range roles {
 		if r == role {

@@ -102,7 +102,8 @@ func queryShipments(ctx context.Context, tx *sql.Tx, query string, args ...any) 
 const shipmentColumns = `id, tenant_id, waybill, customer_id,
 	sender_name, sender_phone, sender_province, sender_city, sender_district, sender_detail,
 	receiver_name, receiver_phone, receiver_province, receiver_city, receiver_district, receiver_detail,
-	service_level, origin_station, destination_station, currency, status, version, created_at, updated_at`
+	service_level, origin_station, destination_station, currency, fee_amount, chargeable_weight_g,
+	status, version, created_at, updated_at`
 
 // rowScanner is a *sql.Row or *sql.Rows.
 type rowScanner interface{ Scan(dest ...any) error }
@@ -113,11 +114,12 @@ func scanShipment(r rowScanner) (*domain.Shipment, error) {
 	err := r.Scan(&sh.ID, &sh.Tenant, &sh.Waybill, &sh.CustomerID,
 		&snd.Name, &snd.Phone, &snd.Address.Province, &snd.Address.City, &snd.Address.District, &snd.Address.Detail,
 		&rcv.Name, &rcv.Phone, &rcv.Address.Province, &rcv.Address.City, &rcv.Address.District, &rcv.Address.Detail,
-		&sh.ServiceLevel, &sh.OriginStation, &sh.DestinationStation, &sh.Currency, &sh.Status, &sh.Version,
-		scanTime(&sh.CreatedAt), scanTime(&sh.UpdatedAt))
+		&sh.ServiceLevel, &sh.OriginStation, &sh.DestinationStation, &sh.Currency, &sh.Fee.Amount, &sh.ChargeableWeightG,
+		&sh.Status, &sh.Version, scanTime(&sh.CreatedAt), scanTime(&sh.UpdatedAt))
 	if err != nil {
 		return nil, err
 	}
+	sh.Fee.Currency = sh.Currency
 	sh.Items = []domain.Item{}
 	return &sh, nil
 }

@@ -16,7 +16,8 @@ const maxKeyLen = 255
 // status created at version 1 with its items and its first tracking event
 // ("created", by actor, from the API). It allocates the waybill number and
 // fills sh.ID, sh.Waybill, sh.Status, sh.Version, sh.CreatedAt and
-// sh.UpdatedAt.
+// sh.UpdatedAt. The fee, priced by the caller, must be in the shipment's
+// currency; a shipment without one is stored with a fee of 0.
 //
 // Unknown origin or destination stations give an unprocessable error naming
 // origin_station or destination_station. requestKey, when not empty,
@@ -52,6 +53,9 @@ func checkNewShipment(sh *domain.Shipment, requestKey string) error {
 		return domain.Errorf(domain.KindUnprocessable, "items_required", "a shipment needs at least one item")
 	case utf8.RuneCountInString(requestKey) > maxKeyLen:
 		return domain.Errorf(domain.KindInvalid, "request_key_too_long", "the request key is longer than %d characters", maxKeyLen)
+	case sh.Fee.Currency != "" && sh.Fee.Currency != sh.Currency:
+		// The fee is stored as an amount only, read back in the shipment's currency.
+		return domain.Errorf(domain.KindUnprocessable, "fee_currency_mismatch", "the fee is in %s, the shipment in %s", sh.Fee.Currency, sh.Currency)
 	}
 	return nil
 }
@@ -93,6 +97,7 @@ func (s *Store) insertShipment(ctx context.Context, sh *domain.Shipment, w domai
 	now := s.clock()
 	row := *sh
 	row.Waybill, row.Status, row.Version, row.CreatedAt, row.UpdatedAt = w, domain.StatusCreated, 1, now, now
+	row.Fee.Currency = row.Currency
 	err := s.inTx(ctx, false, func(tx *sql.Tx) error {
 		id, err := s.insertShipmentRow(ctx, tx, &row, requestKey)
 		if err != nil {
@@ -128,14 +133,14 @@ func (s *Store) insertShipmentRow(ctx context.Context, tx *sql.Tx, sh *domain.Sh
 	res, err := tx.ExecContext(ctx, `INSERT INTO shipments (tenant_id, waybill, customer_id, request_key,
 		sender_name, sender_phone, sender_province, sender_city, sender_district, sender_detail,
 		receiver_name, receiver_phone, receiver_province, receiver_city, receiver_district, receiver_detail,
-		service_level, origin_station, destination_station, currency, status, version,
-		created_at, updated_at, last_event_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		service_level, origin_station, destination_station, currency, fee_amount, chargeable_weight_g,
+		status, version, created_at, updated_at, last_event_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		sh.Tenant, sh.Waybill, sh.CustomerID, key,
 		snd.Name, snd.Phone, snd.Address.Province, snd.Address.City, snd.Address.District, snd.Address.Detail,
 		rcv.Name, rcv.Phone, rcv.Address.Province, rcv.Address.City, rcv.Address.District, rcv.Address.Detail,
-		sh.ServiceLevel, sh.OriginStation, sh.DestinationStation, sh.Currency, sh.Status, sh.Version,
-		s.d.timeArg(sh.CreatedAt), s.d.timeArg(sh.UpdatedAt), s.d.timeArg(sh.CreatedAt))
+		sh.ServiceLevel, sh.OriginStation, sh.DestinationStation, sh.Currency, sh.Fee.Amount, sh.ChargeableWeightG,
+		sh.Status, sh.Version, s.d.timeArg(sh.CreatedAt), s.d.timeArg(sh.UpdatedAt), s.d.timeArg(sh.CreatedAt))
 	if err != nil {
 		return 0, wrapf(err, "shipment", "insert shipment")
 	}

@@ -18,6 +18,7 @@ func TestCreateAndGetShipment(t *testing.T) {
 		seedStations(t, s, "t1")
 		sh := storetest.Shipment("t1")
 		sh.Items[0].DeclaredValue.Amount = 9_007_199_254_740_993 // beyond float64 precision
+		sh.Fee, sh.ChargeableWeightG = domain.Money{Amount: 1200, Currency: "CNY"}, 1000
 		want := *sh
 		created, err := s.CreateShipment(ctx, sh, "cust-1", "")
 		if err != nil || !created {

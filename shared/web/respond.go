@@ -69,7 +69,11 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		rec.err = err
 	}
 	if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
+		wait := RetryAfterSeconds
+		if e != nil && e.RetryAfter > 0 {
+			wait = e.RetryAfter
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(wait))
 	}
 	WriteJSON(w, status, errorBody{Error: d, RequestID: reqctx.RequestID(r.Context())})
 }

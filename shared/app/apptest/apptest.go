@@ -35,12 +35,18 @@ type Harness struct {
 // New mounts specs on st. Logs go to h.Logs as JSON, so tests can search them.
 func New(t testing.TB, st *store.Store, specs ...app.Spec) *Harness {
 	t.Helper()
+	return NewWithClock(t, st, func() time.Time { return time.Now().UTC() }, specs...)
+}
+
+// NewWithClock is New with the functions reading the time from now. Give
+// the store the same clock (storetest.WithClock) to move time for both.
+func NewWithClock(t testing.TB, st *store.Store, now func() time.Time, specs ...app.Spec) *Harness {
+	t.Helper()
 	logs := &bytes.Buffer{}
 	log, err := logging.New(logs, "json", "debug")
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := func() time.Time { return time.Now().UTC() }
 	keys, err := auth.NewKeys(Secret, now)
 	if err != nil {
 		t.Fatal(err)

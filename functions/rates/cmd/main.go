@@ -1,0 +1,9 @@
+// Command rates runs the rates function on any platform.
+package main
+
+import (
+	"github.com/logifn/logifn/functions/rates"
+	"github.com/logifn/logifn/shared/app"
+)
+
+func main() { app.Main(rates.Spec()) }
