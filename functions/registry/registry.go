@@ -5,6 +5,8 @@ package registry
 
 import (
 	itemlist "github.com/logifn/logifn/functions/item-list"
+	"github.com/logifn/logifn/functions/quote"
+	"github.com/logifn/logifn/functions/rates"
 	shipmentcancel "github.com/logifn/logifn/functions/shipment-cancel"
 	shipmentcreate "github.com/logifn/logifn/functions/shipment-create"
 	shipmentget "github.com/logifn/logifn/functions/shipment-get"
@@ -30,6 +32,8 @@ func All() []app.Spec {
 		stationput.Spec(),
 		stationlist.Spec(),
 		itemlist.Spec(),
+		quote.Spec(),
+		rates.Spec(),
 	}
 }
 

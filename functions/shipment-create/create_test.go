@@ -74,6 +74,14 @@ func TestCreate(t *testing.T) {
 		if got.Status != domain.StatusCreated || got.CustomerID != "cust-1" || got.Version != 1 || got.ServiceLevel != domain.ServiceExpress {
 			t.Errorf("shipment = %+v", got)
 		}
+		// Both fixture stations are in Shanghai: express local, 2 × 450 g
+		// within the first 1000 g.
+		if got.Fee.String() != "12.00" || got.Fee.Currency != "CNY" || got.ChargeableWeightG != 1000 {
+			t.Errorf("fee = %s %s for %d g, want 12.00 CNY for 1000 g", got.Fee, got.Fee.Currency, got.ChargeableWeightG)
+		}
+		if !strings.Contains(string(res.Body), `"fee":{"amount":"12.00","currency":"CNY"},"chargeable_weight_g":1000`) {
+			t.Errorf("body lacks the fee: %s", res.Body)
+		}
 		if loc := res.Header.Get("Location"); loc != "/v1/shipments/"+string(got.Waybill) {
 			t.Errorf("Location = %q", loc)
 		}
@@ -81,13 +89,41 @@ func TestCreate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(stored.Items) != 1 || stored.Items[0].DeclaredValue.Amount != 1250 || stored.Receiver.Phone != "13900000002" {
+		if len(stored.Items) != 1 || stored.Items[0].DeclaredValue.Amount != 1250 || stored.Receiver.Phone != "13900000002" ||
+			stored.Fee != got.Fee || stored.ChargeableWeightG != 1000 {
 			t.Errorf("stored shipment = %+v", stored)
 		}
 		for _, want := range []string{`"route":"POST /v1/shipments"`, `"tenant":"t1"`, `"status":201`, `"request_id":"` + res.Header.Get("X-Request-Id")} {
 			if !strings.Contains(h.Logs.String(), want) {
 				t.Errorf("access log lacks %s:\n%s", want, h.Logs)
 			}
+		}
+	})
+}
+
+// TestCreateFeeKnownAnswer creates a shipment whose volumetric weight wins
+// between regions: 2 × 1300 g = 2600 g actual, 2 × 400×300×200 mm / 6000 =
+// 8000 g volumetric; express national is 20.00 for the first 1000 g and
+// 5.00 for each of the 14 further 500 g steps: 90.00.
+func TestCreateFeeKnownAnswer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		h := setup(t, st)
+		beijing := storetest.Station("t1", storetest.DestinationStation)
+		beijing.Region, beijing.Address = "North China", domain.Address{Province: "北京市", City: "北京市", Detail: "建国路 1 号"}
+		if _, err := st.PutStation(context.Background(), beijing); err != nil {
+			t.Fatal(err)
+		}
+		b := body()
+		b["items"] = []any{map[string]any{"name": "boxes", "quantity": 2, "weight_g": 1300, "length_mm": 400, "width_mm": 300, "height_mm": 200}}
+		res := h.Do(apptest.Request{Method: "POST", Path: "/v1/shipments", Token: h.Token(customer), Body: b})
+		var got domain.Shipment
+		res.JSON(t, &got)
+		if res.Status != http.StatusCreated || got.Fee.String() != "90.00" || got.Fee.Currency != "CNY" || got.ChargeableWeightG != 8000 {
+			t.Fatalf("got %d, fee %s %s for %d g; want 201, 90.00 CNY for 8000 g: %s", res.Status, got.Fee, got.Fee.Currency, got.ChargeableWeightG, res.Body)
+		}
+		list, err := st.ListShipments(context.Background(), "t1", store.ShipmentFilter{Limit: 1})
+		if err != nil || len(list) != 1 || list[0].Fee != got.Fee || list[0].ChargeableWeightG != 8000 {
+			t.Errorf("listed shipment's fee = %+v (%v), want %+v for 8000 g", list, err, got.Fee)
 		}
 	})
 }
@@ -134,6 +170,14 @@ func TestBadInputChangesNothing(t *testing.T) {
 				b["items"].([]any)[0].(map[string]any)["declared_value"] = map[string]any{"amount": "1.005", "currency": "CNY"}
 			}), nil, 422, "validation_failed", "items[0].declared_value.amount"},
 			{"unknown station", h.Token(customer), spoil(func(b map[string]any) { b["origin_station"] = "NOPE" }), nil, 422, "validation_failed", "origin_station"},
+			{"currency other than the rate card's", h.Token(customer), spoil(func(b map[string]any) {
+				b["currency"] = "USD"
+				b["items"].([]any)[0].(map[string]any)["declared_value"] = map[string]any{"amount": "2.00", "currency": "USD"}
+			}), nil, 422, "validation_failed", "currency"},
+			{"two sizes of three", h.Token(customer), spoil(func(b map[string]any) {
+				b["items"].([]any)[0].(map[string]any)["length_mm"] = 100
+				b["items"].([]any)[0].(map[string]any)["width_mm"] = 100
+			}), nil, 422, "validation_failed", "items[0].height_mm"},
 			{"body over 1 MiB", h.Token(customer), spoil(func(b map[string]any) { b["padding"] = strings.Repeat("x", 1<<20) }), nil, 413, "body_too_large", ""},
 			{"wrong content type", h.Token(customer), "sender=x", map[string]string{"Content-Type": "text/plain"}, 415, "unsupported_media_type", ""},
 			{"no token", "", body(), nil, 401, "missing_token", ""},

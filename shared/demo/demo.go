@@ -42,7 +42,9 @@ func Stations() []domain.Station {
 
 // Seed writes the demo data unless the demo tenant already has shipments,
 // so running it again changes nothing. It returns the number of shipments
-// it created.
+// it created. The default rate cards are written as the tenant's own, to
+// try PUT /v1/rates on, only on the first run: a later run keeps the
+// changes made to them since.
 func Seed(ctx context.Context, st *store.Store, now time.Time) (int, error) {
 	for _, s := range Stations() {
 		if _, err := st.PutStation(ctx, &s); err != nil {
@@ -55,6 +57,11 @@ func Seed(ctx context.Context, st *store.Store, now time.Time) (int, error) {
 	}
 	if len(existing) > 0 {
 		return 0, nil
+	}
+	for _, c := range domain.DefaultRateCards() {
+		if err := st.PutRateCard(ctx, Tenant, c); err != nil {
+			return 0, fmt.Errorf("seed rate card %s %s: %w", c.ServiceLevel, c.Zone, err)
+		}
 	}
 	for i, j := range journeys() {
 		if err := seedJourney(ctx, st, now, i, j); err != nil {
@@ -85,6 +92,11 @@ func seedJourney(ctx context.Context, st *store.Store, now time.Time, n int, j j
 		Tenant: Tenant, CustomerID: j.customer, Sender: sender(j.customer), Receiver: j.receiver, Items: j.items,
 		ServiceLevel: j.service, OriginStation: j.from, DestinationStation: j.to, Currency: domain.DefaultCurrency,
 	}
+	q, err := st.Quote(ctx, Tenant, j.from, j.to, j.service, j.items)
+	if err != nil {
+		return fmt.Errorf("seed shipment %d: price: %w", n, err)
+	}
+	sh.Fee, sh.ChargeableWeightG = q.Fee, q.ChargeableWeightG
 	if _, err := st.CreateShipment(ctx, sh, j.customer, fmt.Sprintf("demo-seed-%d", n)); err != nil {
 		return fmt.Errorf("seed shipment %d: %w", n, err)
 	}

@@ -88,7 +88,9 @@ func DecideScan(sh *Shipment, events []TrackingEvent, sc Scan, role Role) (ScanO
 	if role != RoleCourier && role != RoleOperator && role != RoleAdmin && role != RoleSystem {
 		return 0, nil, Errorf(KindForbidden, "forbidden", "role %s may not record scans", role)
 	}
-	if sc.OccurredAt.Before(latest) {
+	// Devices report whole seconds while logifn stamps its own events
+	// finer: a scan in the same second as the latest event is current.
+	if sc.OccurredAt.Before(latest.Truncate(time.Second)) {
 		if sh.Status == StatusCancelled {
 			return 0, nil, Errorf(KindConflict, "illegal_transition", "the shipment is cancelled; it takes no scans")
 		}

@@ -1,6 +1,12 @@
 package storetest
 
-import "github.com/logifn/logifn/shared/domain"
+import (
+	"context"
+	"testing"
+
+	"github.com/logifn/logifn/shared/domain"
+	"github.com/logifn/logifn/shared/store"
+)
 
 // The stations Shipment sends from and to. Create them with Station first.
 const (
@@ -44,4 +50,47 @@ func Shipment(tenant string) *domain.Shipment {
 		Status:             domain.StatusCreated,
 		Version:            1,
 	}
+}
+
+// lifecyclePaths are the statuses a shipment passes through to reach each
+// status, after created.
+var lifecyclePaths = map[domain.Status][]domain.Status{
+	domain.StatusCreated:        {},
+	domain.StatusPickedUp:       {domain.StatusPickedUp},
+	domain.StatusInTransit:      {domain.StatusPickedUp, domain.StatusInTransit},
+	domain.StatusOutForDelivery: {domain.StatusPickedUp, domain.StatusInTransit, domain.StatusOutForDelivery},
+	domain.StatusDelivered:      {domain.StatusPickedUp, domain.StatusInTransit, domain.StatusOutForDelivery, domain.StatusDelivered},
+}
+
+// ShipmentIn stores Shipment(tenant), creating its stations if needed, and
+// records the events that bring it to status, which must be one of
+// created, picked_up, in_transit, out_for_delivery or delivered.
+func ShipmentIn(t testing.TB, st *store.Store, tenant string, status domain.Status) *domain.Shipment {
+	t.Helper()
+	ctx := context.Background()
+	for _, code := range []string{OriginStation, DestinationStation} {
+		if _, err := st.Station(ctx, tenant, code); err == nil {
+			continue
+		}
+		if _, err := st.PutStation(ctx, Station(tenant, code)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sh := Shipment(tenant)
+	if _, err := st.CreateShipment(ctx, sh, sh.CustomerID, ""); err != nil {
+		t.Fatal(err)
+	}
+	path, ok := lifecyclePaths[status]
+	if !ok {
+		t.Fatalf("ShipmentIn: no path to %s", status)
+	}
+	for _, s := range path {
+		ev := &domain.TrackingEvent{Tenant: tenant, ShipmentID: sh.ID, Status: s, Actor: "storetest", Source: domain.SourceAPI}
+		next, err := st.RecordEvent(ctx, ev, sh.Version, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sh = next
+	}
+	return sh
 }
