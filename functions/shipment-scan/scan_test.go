@@ -98,3 +98,23 @@ func TestScanWithIfMatch(t *testing.T) {
 		t.Errorf("response = %+v", out)
 	}
 }
+
+// TestScanIdempotencyKey: a scanner that retries with its key gets the
+// first answer back and the shipment moves once.
+func TestScanIdempotencyKey(t *testing.T) {
+	st := storetest.SQLite(t)
+	h, wb := setup(t, st)
+	req := apptest.Request{Method: "POST", Path: "/v1/shipments/" + string(wb) + "/scans", Token: h.Token(courier),
+		Body: body(domain.ScanPickup, storetest.OriginStation), Header: map[string]string{"Idempotency-Key": "scanner-7-line-42"}}
+	first, again := h.Do(req), h.Do(req)
+	if first.Status != http.StatusCreated || again.Status != http.StatusCreated || string(first.Body) != string(again.Body) {
+		t.Fatalf("replay differs: %d %s / %d %s", first.Status, first.Body, again.Status, again.Body)
+	}
+	if again.Header.Get("Idempotent-Replayed") != "true" || again.Header.Get("ETag") != `"2"` {
+		t.Errorf("replay headers: %v", again.Header)
+	}
+	sh, err := st.ShipmentByWaybill(context.Background(), "t1", wb)
+	if err != nil || sh.Version != 2 {
+		t.Errorf("version = %d (%v), want 2: the scan applied once", sh.Version, err)
+	}
+}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -81,11 +83,11 @@ func (s *Store) RateCard(ctx context.Context, tenant string, level domain.Servic
 	row := s.db.QueryRowContext(ctx, `SELECT `+rateCardColumns+` FROM rate_cards
 		WHERE tenant_id = ? AND service_level = ? AND zone = ?`, tenant, level, zone)
 	c, err := scanRateCard(row)
-	if err == nil {
+	switch {
+	case err == nil:
 		return c, nil
-	}
-	if err = wrapf(err, "rate card", "get rate card %s %s", level, zone); !domain.IsKind(err, domain.KindNotFound) {
-		return domain.RateCard{}, err
+	case !errors.Is(err, sql.ErrNoRows):
+		return domain.RateCard{}, wrapf(err, "rate card", "get rate card %s %s", level, zone)
 	}
 	for _, d := range domain.DefaultRateCards() {
 		if d.ServiceLevel == level && d.Zone == zone {
