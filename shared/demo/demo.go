@@ -71,12 +71,18 @@ func Seed(ctx context.Context, st *store.Store, now time.Time) (int, error) {
 	return len(journeys()), nil
 }
 
-// step is one scan of a demo journey, hours before now.
+// step is one scan of a demo journey, or with no scan a status change
+// (receipt, cancellation), hours before now. A late step was uploaded
+// after later ones and does not move the status.
 type step struct {
 	scan     domain.ScanType
 	station  string
 	actor    string
 	hoursAgo float64
+	status   domain.Status
+	reason   string
+	note     string
+	late     bool
 }
 
 type journey struct {
@@ -87,28 +93,52 @@ type journey struct {
 	steps              []step
 }
 
+// createdHoursAgo is an hour before the journey's earliest step, or an
+// hour ago for a journey that has none.
+func (j journey) createdHoursAgo() float64 {
+	first := 0.0
+	for _, s := range j.steps {
+		if s.hoursAgo > first {
+			first = s.hoursAgo
+		}
+	}
+	return first + 1
+}
+
 func seedJourney(ctx context.Context, st *store.Store, now time.Time, n int, j journey) error {
+	// The shipment is created an hour before its first step, and every step
+	// is recorded when it happened, so the timeline reads as it would have.
+	at := now.Add(-time.Duration((j.createdHoursAgo()) * float64(time.Hour)))
+	past := st.At(func() time.Time { return at })
 	sh := &domain.Shipment{
 		Tenant: Tenant, CustomerID: j.customer, Sender: sender(j.customer), Receiver: j.receiver, Items: j.items,
 		ServiceLevel: j.service, OriginStation: j.from, DestinationStation: j.to, Currency: domain.DefaultCurrency,
 	}
-	q, err := st.Quote(ctx, Tenant, j.from, j.to, j.service, j.items)
+	q, err := past.Quote(ctx, Tenant, j.from, j.to, j.service, j.items)
 	if err != nil {
 		return fmt.Errorf("seed shipment %d: price: %w", n, err)
 	}
 	sh.Fee, sh.ChargeableWeightG = q.Fee, q.ChargeableWeightG
-	if _, err := st.CreateShipment(ctx, sh, j.customer, fmt.Sprintf("demo-seed-%d", n)); err != nil {
+	if _, err := past.CreateShipment(ctx, sh, j.customer, fmt.Sprintf("demo-seed-%d", n)); err != nil {
 		return fmt.Errorf("seed shipment %d: %w", n, err)
 	}
 	for _, s := range j.steps {
-		status, _ := s.scan.Status()
+		at = now.Add(-time.Duration(s.hoursAgo * float64(time.Hour)))
+		status := s.status
+		if s.scan != "" {
+			status, _ = s.scan.Status()
+		}
 		ev := &domain.TrackingEvent{
 			Tenant: Tenant, ShipmentID: sh.ID, Waybill: sh.Waybill, Type: s.scan, Status: status, Station: s.station,
-			Actor: s.actor, Source: domain.SourceAPI, OccurredAt: now.Add(-time.Duration(s.hoursAgo * float64(time.Hour))),
+			Actor: s.actor, Source: domain.SourceAPI, IncidentReason: s.reason, Note: s.note, OccurredAt: at,
 		}
-		next, err := st.RecordEvent(ctx, ev, sh.Version, status)
+		move := status
+		if s.late {
+			move = ""
+		}
+		next, err := past.RecordEvent(ctx, ev, sh.Version, move)
 		if err != nil {
-			return fmt.Errorf("seed %s scan %s: %w", sh.Waybill, s.scan, err)
+			return fmt.Errorf("seed %s step %s: %w", sh.Waybill, status, err)
 		}
 		sh = next
 	}

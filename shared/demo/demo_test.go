@@ -50,3 +50,43 @@ func TestSeedPricesAndKeepsRateCards(t *testing.T) {
 		}
 	})
 }
+
+// TestSeedCoversTheLifecycle: the demo has a shipment at every stage, and
+// every timeline starts with its creation and runs forward in time.
+func TestSeedCoversTheLifecycle(t *testing.T) {
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	if _, err := demo.Seed(ctx, st, time.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
+	list, err := st.ListShipments(ctx, demo.Tenant, store.ShipmentFilter{Limit: store.MaxListLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[domain.Status]int{}
+	late := 0
+	for _, sh := range list {
+		seen[sh.Status]++
+		events, err := st.Events(ctx, demo.Tenant, sh.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if events[0].Status != domain.StatusCreated {
+			t.Errorf("%s: timeline starts with %s, want created", sh.Waybill, events[0].Status)
+		}
+		for i := 1; i < len(events); i++ {
+			if events[i].ID < events[i-1].ID {
+				late++ // recorded after an event that happened later
+			}
+		}
+	}
+	for _, s := range []domain.Status{domain.StatusCreated, domain.StatusPickedUp, domain.StatusInTransit, domain.StatusOutForDelivery,
+		domain.StatusDelivered, domain.StatusReceived, domain.StatusException, domain.StatusCancelled} {
+		if seen[s] == 0 {
+			t.Errorf("no demo shipment is %s (have %v)", s, seen)
+		}
+	}
+	if late != 1 {
+		t.Errorf("%d late scans in the demo, want 1", late)
+	}
+}

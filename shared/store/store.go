@@ -126,6 +126,13 @@ func (s *Store) Driver() string { return s.d.name() }
 // clock returns the current time as stored: UTC, to the microsecond.
 func (s *Store) clock() time.Time { return dbTime(s.now()) }
 
+// At returns a store on the same database that reads the time from now:
+// for data whose times lie in the past, such as backfills and demo data.
+// Closing either store closes the database of both.
+func (s *Store) At(now func() time.Time) *Store {
+	return &Store{db: s.db, d: s.d, now: now}
+}
+
 // dbTime returns t as every time column holds it: UTC, truncated to the
 // microsecond, without a monotonic reading.
 func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
