@@ -58,3 +58,16 @@ func TestItems(t *testing.T) {
 		h.Do(apptest.Request{Method: "GET", Path: "/v1/items?cursor=bogus", Token: h.Token(admin)}).Err(t, http.StatusBadRequest)
 	})
 }
+
+func TestItemsLimitAtTheMaximum(t *testing.T) {
+	st := storetest.SQLite(t)
+	storetest.ShipmentIn(t, st, "t1", domain.StatusCreated)
+	h := apptest.New(t, st, itemlist.Spec())
+	admin := domain.Principal{Tenant: "t1", Subject: "admin-1", Role: domain.RoleAdmin}
+	res := h.Do(apptest.Request{Method: "GET", Path: "/v1/items?limit=100", Token: h.Token(admin)})
+	var page itemlist.Page
+	res.JSON(t, &page)
+	if res.Status != http.StatusOK || len(page.Items) != 2 {
+		t.Errorf("limit=100: %d with %d items, want 200 with 2", res.Status, len(page.Items))
+	}
+}

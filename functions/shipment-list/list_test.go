@@ -143,3 +143,15 @@ func TestListRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestLimitAtTheMaximum: the handler asks the store for one row more than
+// the page, which must work at the largest page too.
+func TestLimitAtTheMaximum(t *testing.T) {
+	st := storetest.SQLite(t)
+	all := seed(t, st)
+	h := apptest.New(t, st, shipmentlist.Spec())
+	pg := page(t, h, admin, fmt.Sprintf("limit=%d", shipmentlist.MaxLimit))
+	if len(pg.Shipments) != len(all) || pg.NextCursor != "" {
+		t.Errorf("got %d shipments, cursor %q; want %d and none", len(pg.Shipments), pg.NextCursor, len(all))
+	}
+}

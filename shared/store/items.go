@@ -16,7 +16,7 @@ type ItemFilter struct {
 	CreatedFrom time.Time     // only items of shipments created at or after this time
 	CreatedTo   time.Time     // only items of shipments created before this time
 	After       ItemCursor    // keyset cursor: only items after this one
-	Limit       int           // the page size, 1 to MaxListLimit
+	Limit       int           // rows to return, 1 to MaxListLimit+1
 }
 
 // ItemCursor is the position of an item in the listing: its shipment's id
@@ -40,8 +40,8 @@ type ItemRow struct {
 // ListItems returns up to f.Limit of tenant's items matching f, ordered by
 // shipment from the newest and then as listed in the shipment.
 func (s *Store) ListItems(ctx context.Context, tenant string, f ItemFilter) ([]ItemRow, error) {
-	if f.Limit < 1 || f.Limit > MaxListLimit {
-		return nil, domain.Errorf(domain.KindInvalid, "invalid_limit", "limit must be between 1 and %d", MaxListLimit)
+	if f.Limit < 1 || f.Limit > maxQueryLimit {
+		return nil, domain.Errorf(domain.KindInvalid, "invalid_limit", "limit must be between 1 and %d", maxQueryLimit)
 	}
 	where, args := `s.tenant_id = ?`, []any{tenant}
 	if f.Station != "" {

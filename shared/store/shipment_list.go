@@ -17,19 +17,22 @@ type ShipmentFilter struct {
 	CreatedFrom time.Time     // only shipments created at or after this time
 	CreatedTo   time.Time     // only shipments created before this time
 	Before      int64         // keyset cursor: only ids below Before; 0 starts at the newest
-	Limit       int           // the page size, 1 to MaxListLimit
+	Limit       int           // rows to return, 1 to MaxListLimit+1
 }
 
-// MaxListLimit is the largest page ListShipments returns.
+// MaxListLimit is the largest page a listing serves. The store returns one
+// row more on request, which tells a caller whether another page follows.
 const MaxListLimit = 100
+
+const maxQueryLimit = MaxListLimit + 1
 
 // ListShipments returns up to f.Limit of tenant's shipments that match f,
 // with their items, ordered by id from the newest. The next page is the one
 // Before the last id returned. Each page costs two queries on indexes that
 // start with the tenant, whatever the size of the tenant.
 func (s *Store) ListShipments(ctx context.Context, tenant string, f ShipmentFilter) ([]*domain.Shipment, error) {
-	if f.Limit < 1 || f.Limit > MaxListLimit {
-		return nil, domain.Errorf(domain.KindInvalid, "invalid_limit", "limit must be between 1 and %d", MaxListLimit)
+	if f.Limit < 1 || f.Limit > maxQueryLimit {
+		return nil, domain.Errorf(domain.KindInvalid, "invalid_limit", "limit must be between 1 and %d", maxQueryLimit)
 	}
 	query, args := s.listQuery(tenant, f)
 	var list []*domain.Shipment

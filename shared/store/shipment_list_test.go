@@ -128,7 +128,7 @@ func ids(list []*domain.Shipment) []int64 {
 
 func TestListShipmentsRejectsBadLimit(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		for _, limit := range []int{0, -1, 101} {
+		for _, limit := range []int{0, -1, store.MaxListLimit + 2} {
 			_, err := s.ListShipments(context.Background(), "t1", store.ShipmentFilter{Limit: limit})
 			wantKind(t, err, domain.KindInvalid)
 		}
