@@ -72,6 +72,7 @@ func TestLambda(t *testing.T) {
 			t.Errorf("start line %v, want platform lambda, function shipment-list", line)
 		}
 	})
+	t.Run("logs are JSON", p.checkJSONLogs)
 }
 
 // lambdaPage invokes a shipment-list HTTP event and returns its 200 page;

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -127,6 +128,12 @@ func serve(ctx context.Context, d *dispatcher, addr string, handler http.Handler
 // the process, which makes Lambda start a fresh one.
 func runLambda(ctx context.Context, d *dispatcher, api string) error {
 	a := &lambdaAdapter{d: d}
+	// aws-lambda-go reports failed invocations through the standard log
+	// package; send those lines through logrus so every line is JSON.
+	w := d.log.WriterLevel(logrus.WarnLevel)
+	defer w.Close()
+	log.SetFlags(0)
+	log.SetOutput(w)
 	d.startLog(api).Info("listening")
 	go lambda.StartWithOptions(a.invoke, lambda.WithContext(ctx), lambda.WithEnableSIGTERM())
 	<-ctx.Done()
