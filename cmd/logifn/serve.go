@@ -13,6 +13,7 @@ import (
 	"github.com/logifn/logifn/functions/registry"
 	"github.com/logifn/logifn/shared/app"
 	"github.com/logifn/logifn/shared/demo"
+	"github.com/logifn/logifn/shared/openapi"
 )
 
 // serve runs the local platform: every function on one port, on a migrated
@@ -72,6 +73,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // one router.
 func mountAll(d *app.Deps) (http.Handler, error) {
 	rt := app.NewRouter(d, "local")
+	rt.Handle("GET "+openapi.Path, openapi.Handler())
 	for _, spec := range registry.All() {
 		h, err := spec.New(d)
 		if err != nil {
@@ -88,6 +90,7 @@ func mountAll(d *app.Deps) (http.Handler, error) {
 func banner(w io.Writer, d *app.Deps, base string, took time.Duration) error {
 	fmt.Fprintf(w, "logifn local platform ready in %s\n", took.Round(time.Millisecond))
 	fmt.Fprintf(w, "  base URL   %s   (health: %s/healthz)\n", base, base)
+	fmt.Fprintf(w, "  API        %s%s   (OpenAPI 3)\n", base, openapi.Path)
 	fmt.Fprintf(w, "  database   %s %s\n", d.Config.DBDriver, d.Config.RedactedDSN())
 	fmt.Fprintf(w, "  functions  %d on one port\n", len(registry.All()))
 	fmt.Fprintf(w, "\nDemo tenant %q, tokens valid 24 h:\n", demo.Tenant)

@@ -58,6 +58,13 @@ func (rt *Router) Mount(spec Spec, h http.Handler) {
 	}
 }
 
+// Handle serves h on pattern as it is: no authentication, body limit or
+// idempotency. It is for the platform's own routes, such as the API
+// document on the local platform.
+func (rt *Router) Handle(pattern string, h http.Handler) {
+	rt.mux.Handle(pattern, web.Route(pattern, h))
+}
+
 func (rt *Router) methodNotAllowed(path string) http.Handler {
 	return web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		allowed := slices.Clone(rt.methods[path])

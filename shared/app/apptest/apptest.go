@@ -1,6 +1,8 @@
 // Package apptest runs functions in tests exactly as the platform does:
 // built by their spec, mounted on the Router behind every middleware, on a
-// real store, driven through httptest.
+// real store, driven through httptest. Every call is also checked against
+// the API document (see openapitest), so every function test is a
+// contract test too.
 package apptest
 
 import (
@@ -9,7 +11,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/logifn/logifn/shared/config"
 	"github.com/logifn/logifn/shared/domain"
 	"github.com/logifn/logifn/shared/logging"
+	"github.com/logifn/logifn/shared/openapi/openapitest"
 	"github.com/logifn/logifn/shared/store"
 )
 
@@ -30,6 +32,11 @@ type Harness struct {
 	Deps    *app.Deps
 	Handler http.Handler
 	Logs    *bytes.Buffer
+	// Contract, on by default, fails the test when a call departs from the
+	// API document: an undocumented status, header or body, or an accepted
+	// request the document rejects. Turn it off only for routes that are
+	// not part of the API.
+	Contract bool
 }
 
 // New mounts specs on st. Logs go to h.Logs as JSON, so tests can search them.
@@ -61,7 +68,7 @@ func NewWithClock(t testing.TB, st *store.Store, now func() time.Time, specs ...
 		}
 		rt.Mount(spec, h.HTTP)
 	}
-	return &Harness{t: t, Deps: d, Handler: rt.Handler(), Logs: logs}
+	return &Harness{t: t, Deps: d, Handler: rt.Handler(), Logs: logs, Contract: true}
 }
 
 // Token returns a valid bearer token for p.
@@ -89,25 +96,30 @@ type Response struct {
 	Body   []byte
 }
 
-// Do performs r and returns the response.
+// Do performs r and returns the response. With h.Contract it checks the
+// call against the API document and fails the test on a mismatch.
 func (h *Harness) Do(r Request) *Response {
 	h.t.Helper()
-	var body io.Reader
+	var body []byte
 	switch b := r.Body.(type) {
 	case nil:
 	case string:
-		body = strings.NewReader(b)
+		body = []byte(b)
 	case []byte:
-		body = bytes.NewReader(b)
+		body = b
 	default:
 		js, err := json.Marshal(b)
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		body = bytes.NewReader(js)
+		body = js
 	}
-	req := httptest.NewRequest(r.Method, r.Path, body)
-	if body != nil {
+	var reader io.Reader
+	if r.Body != nil {
+		reader = bytes.NewReader(body)
+	}
+	req := httptest.NewRequest(r.Method, r.Path, reader)
+	if r.Body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if r.Token != "" {
@@ -116,9 +128,24 @@ func (h *Harness) Do(r Request) *Response {
 	for k, v := range r.Header {
 		req.Header.Set(k, v)
 	}
+	sent := req.Header.Clone()
 	rec := httptest.NewRecorder()
 	h.Handler.ServeHTTP(rec, req)
-	return &Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	res := &Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	if h.Contract {
+		if err := res.CheckContract(r.Method, r.Path, sent, body); err != nil {
+			h.t.Errorf("contract: %v", err)
+		}
+	}
+	return res
+}
+
+// CheckContract checks res, the answer to a request with the given method,
+// target (path and query), headers and body, against the API document. Any
+// test that drives logifn over HTTP may use it.
+func (r *Response) CheckContract(method, target string, header http.Header, body []byte) error {
+	return openapitest.Check(openapitest.Exchange{Method: method, Target: target, RequestHeader: header, RequestBody: body,
+		Status: r.Status, Header: r.Header, Body: r.Body})
 }
 
 // JSON decodes the response body into v, failing the test on bad JSON.
