@@ -62,7 +62,25 @@ func (p *process) send(r request) (*apptest.Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: read response: %w", r.method, r.path, err)
 	}
-	return &apptest.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
+	res := &apptest.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	if apiPath(r.path) {
+		var sent []byte
+		if rb, _ := requestBody(r.body); rb != nil {
+			sent, _ = io.ReadAll(rb)
+		}
+		if err := res.CheckContract(r.method, r.path, req.Header, sent); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+		}
+	}
+	return res, nil
+}
+
+// apiPath reports whether path belongs to the documented API rather than
+// to a platform's runtime protocol (FC's /invoke, /initialize, /pre-stop,
+// Knative's event deliveries to /).
+func apiPath(path string) bool {
+	p, _, _ := strings.Cut(path, "?")
+	return p != "/" && p != "/invoke" && p != "/initialize" && p != "/pre-stop"
 }
 
 func requestBody(b any) (io.Reader, error) {

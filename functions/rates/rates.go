@@ -59,6 +59,9 @@ func Handler(st Store) http.Handler {
 func listCards(st Store) http.Handler {
 	return web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		p, _ := reqctx.Principal(r.Context())
+		if err := web.NewQuery(r.URL.Query()).Err(); err != nil {
+			return err
+		}
 		cards, err := st.RateCards(r.Context(), p.Tenant)
 		if err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"github.com/logifn/logifn/shared/domain"
 	"github.com/logifn/logifn/shared/platform"
 	"github.com/logifn/logifn/shared/reqctx"
+	"github.com/logifn/logifn/shared/transition"
 	"github.com/logifn/logifn/shared/web"
 )
 
@@ -51,6 +52,9 @@ func Handler(st Store) http.Handler {
 		if err != nil {
 			return err
 		}
+		if err := web.NewQuery(r.URL.Query()).Err(); err != nil {
+			return err
+		}
 		sh, err := st.ShipmentByWaybill(r.Context(), p.Tenant, wb)
 		if err != nil {
 			return err
@@ -62,6 +66,7 @@ func Handler(st Store) http.Handler {
 		if err != nil {
 			return err
 		}
+		w.Header().Set("ETag", transition.ETag(sh.Version))
 		web.WriteJSON(w, http.StatusOK, Response{Shipment: sh, Timeline: events})
 		return nil
 	})

@@ -46,6 +46,9 @@ func TestGet(t *testing.T) {
 			if res.Status != http.StatusOK || got.Waybill != wb || len(got.Items) != 2 {
 				t.Fatalf("%s: got %d %s", p.Role, res.Status, res.Body)
 			}
+			if res.Header.Get("ETag") != `"1"` {
+				t.Errorf("%s: ETag = %q, want \"1\"", p.Role, res.Header.Get("ETag"))
+			}
 			if len(got.Timeline) != 1 || got.Timeline[0].Status != domain.StatusCreated {
 				t.Errorf("%s: timeline = %+v, want one created event", p.Role, got.Timeline)
 			}
@@ -75,6 +78,10 @@ func TestGet(t *testing.T) {
 		}
 		res = h.Do(apptest.Request{Method: "GET", Path: "/v1/shipments/" + string(wb)})
 		res.Err(t, http.StatusUnauthorized)
+		res = h.Do(apptest.Request{Method: "GET", Path: "/v1/shipments/" + string(wb) + "?expand=all", Token: h.Token(owner)})
+		if e := res.Err(t, http.StatusBadRequest); e.Error.Details[0].Field != "expand" {
+			t.Errorf("unknown parameter: %+v", e.Error)
+		}
 		res = h.Do(apptest.Request{Method: "DELETE", Path: "/v1/shipments/" + string(wb), Token: h.Token(owner)})
 		if e := res.Err(t, http.StatusMethodNotAllowed); res.Header.Get("Allow") != "GET, HEAD" {
 			t.Errorf("Allow = %q (%s)", res.Header.Get("Allow"), e.Error.Message)
