@@ -7,9 +7,11 @@ package app
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/logifn/logifn/shared/auth"
+	"github.com/logifn/logifn/shared/blob"
 	"github.com/logifn/logifn/shared/config"
 	"github.com/logifn/logifn/shared/domain"
 	"github.com/logifn/logifn/shared/platform"
@@ -35,12 +37,26 @@ func (r Route) Mutating() bool {
 	return r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch || r.Method == http.MethodDelete
 }
 
+// ObjectTrigger fires a function for every object created whose key starts
+// with Prefix and ends with Suffix (either may be empty), as a bucket's
+// notification rule would.
+type ObjectTrigger struct {
+	Prefix string
+	Suffix string
+}
+
+// Matches reports whether an object with key fires the trigger.
+func (t ObjectTrigger) Matches(key string) bool {
+	return strings.HasPrefix(key, t.Prefix) && strings.HasSuffix(key, t.Suffix) && len(key) >= len(t.Prefix)+len(t.Suffix)
+}
+
 // Spec is one function's entry in the manifest: its name, triggers, sizing
 // hints and constructor.
 type Spec struct {
 	Name           string
 	Summary        string
 	Routes         []Route
+	Objects        []ObjectTrigger
 	MemoryMB       int
 	TimeoutSeconds int
 	// New builds the function's handlers from the shared dependencies. The
@@ -54,6 +70,7 @@ type Deps struct {
 	Config config.Config
 	Log    *logrus.Logger
 	Store  *store.Store
+	Blob   blob.Store // nil when no object storage is configured
 	Keys   *auth.Keys
 	Now    func() time.Time
 }
