@@ -50,6 +50,19 @@ func (t ObjectTrigger) Matches(key string) bool {
 	return strings.HasPrefix(key, t.Prefix) && strings.HasSuffix(key, t.Suffix) && len(key) >= len(t.Prefix)+len(t.Suffix)
 }
 
+// Schedule fires a function's tick handler on a timetable. Cron has the
+// five standard fields (minute hour day-of-month month day-of-week) read in
+// TimeZone, an IANA name; the deploy files' dialects (FC's six fields with
+// CRON_TZ, SAM's cron(...), PingSource's schedule and timezone) are derived
+// from it. Name is the tick's name, unique in the manifest; Payload is
+// handed to the tick as it is.
+type Schedule struct {
+	Name     string
+	Cron     string
+	TimeZone string
+	Payload  string
+}
+
 // Spec is one function's entry in the manifest: its name, triggers, sizing
 // hints and constructor.
 type Spec struct {
@@ -57,6 +70,7 @@ type Spec struct {
 	Summary        string
 	Routes         []Route
 	Objects        []ObjectTrigger
+	Schedules      []Schedule
 	MemoryMB       int
 	TimeoutSeconds int
 	// New builds the function's handlers from the shared dependencies. The
