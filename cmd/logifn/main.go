@@ -23,6 +23,8 @@ Usage:
                                                           print a signed bearer token
   logifn seed                                             write the demo tenant's data
   logifn functions                                        list the functions and their triggers
+  logifn put     [--type TYPE] FILE KEY                   upload a file through a presigned URL
+                                                          (locally: to logifn serve, firing object functions)
 
 Configuration comes from LOGIFN_* environment variables; see README.md.
 `
@@ -57,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return seed(ctx, rest, stdout)
 	case "functions":
 		return functions(rest, stdout)
+	case "put":
+		return put(ctx, rest, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

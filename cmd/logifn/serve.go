@@ -12,6 +12,8 @@ import (
 
 	"github.com/logifn/logifn/functions/registry"
 	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/blob/local"
+	"github.com/logifn/logifn/shared/config"
 	"github.com/logifn/logifn/shared/demo"
 	"github.com/logifn/logifn/shared/openapi"
 )
@@ -26,7 +28,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := localDeps(overlay(map[string]string{"LOGIFN_ADDR": *addr, "LOGIFN_DATA_DIR": *data}))
+	getenv := overlay(map[string]string{"LOGIFN_ADDR": *addr, "LOGIFN_DATA_DIR": *data})
+	cfg, err := config.Load(getenv, config.Local)
+	if err != nil {
+		return err
+	}
+	// Listen first: presigned upload URLs point at the address really bound.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	d, err := localDeps(withDefault(getenv, "LOGIFN_BLOB_PUBLIC_URL", uploadBase(ln.Addr())))
 	if err != nil {
 		return err
 	}
@@ -37,11 +50,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := demo.Seed(ctx, d.Store, d.Now()); err != nil {
 		return err
 	}
-	handler, err := mountAll(d)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", d.Config.Addr)
+	events := newObjectEvents(d.Log)
+	handler, err := mountAll(d, events)
 	if err != nil {
 		return err
 	}
@@ -62,6 +72,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := srv.Shutdown(shutdown); err != nil {
 		return err
 	}
+	events.close(shutdown)
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -69,9 +80,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// mountAll builds every function in the manifest and mounts its routes on
-// one router.
-func mountAll(d *app.Deps) (http.Handler, error) {
+// mountAll builds every function in the manifest, mounts its routes on one
+// router and registers its object handler with events. With a local object
+// store, the router also takes presigned uploads, which fire events.
+func mountAll(d *app.Deps, events *objectEvents) (http.Handler, error) {
 	rt := app.NewRouter(d, "local")
 	rt.Handle("GET "+openapi.Path, openapi.Handler())
 	for _, spec := range registry.All() {
@@ -82,6 +94,10 @@ func mountAll(d *app.Deps) (http.Handler, error) {
 		if h.HTTP != nil {
 			rt.Mount(spec, h.HTTP)
 		}
+		events.add(spec, h.Object)
+	}
+	if st, ok := d.Blob.(*local.Store); ok {
+		rt.Handle(local.UploadPattern, st.UploadHandler(maxLocalObjectBytes, events.created))
 	}
 	return rt.Handler(), nil
 }
@@ -92,6 +108,7 @@ func banner(w io.Writer, d *app.Deps, base string, took time.Duration) error {
 	fmt.Fprintf(w, "  base URL   %s   (health: %s/healthz)\n", base, base)
 	fmt.Fprintf(w, "  API        %s%s   (OpenAPI 3)\n", base, openapi.Path)
 	fmt.Fprintf(w, "  database   %s %s\n", d.Config.DBDriver, d.Config.RedactedDSN())
+	fmt.Fprintf(w, "  objects    %s\n", objectsLine(d))
 	fmt.Fprintf(w, "  functions  %d on one port\n", len(registry.All()))
 	fmt.Fprintf(w, "\nDemo tenant %q, tokens valid 24 h:\n", demo.Tenant)
 	for _, u := range demo.Users() {
@@ -107,4 +124,44 @@ func banner(w io.Writer, d *app.Deps, base string, took time.Duration) error {
 	}
 	fmt.Fprintf(w, "\nTry:\n  curl -H \"Authorization: Bearer $CUSTOMER_TOKEN\" %s/v1/shipments\n\n", base)
 	return nil
+}
+
+// maxLocalObjectBytes bounds one upload to the local object store.
+const maxLocalObjectBytes = 1 << 30
+
+// uploadBase is the base URL of presigned local uploads: the bound
+// address, with a wildcard host made reachable.
+func uploadBase(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// withDefault returns a getenv that answers def for name when getenv has
+// nothing for it.
+func withDefault(getenv func(string) string, name, def string) func(string) string {
+	return func(k string) string {
+		if v := getenv(k); v != "" || k != name {
+			return v
+		}
+		return def
+	}
+}
+
+// objectsLine says where objects go: the local directory uploads land in,
+// or the configured bucket.
+func objectsLine(d *app.Deps) string {
+	switch st := d.Blob.(type) {
+	case nil:
+		return "none (LOGIFN_BLOB_DRIVER is unset)"
+	case *local.Store:
+		return fmt.Sprintf("%s   (bucket %s; uploads fire the object functions)", st.Dir(), st.Bucket())
+	default:
+		return fmt.Sprintf("%s bucket %s", d.Config.BlobDriver, st.Bucket())
+	}
 }

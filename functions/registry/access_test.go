@@ -1,6 +1,7 @@
 package registry_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/logifn/logifn/shared/domain"
 	"github.com/logifn/logifn/shared/store"
 	"github.com/logifn/logifn/shared/store/storetest"
+	"github.com/logifn/logifn/shared/webhook"
 )
 
 // The callers of the access matrix: nobody, each role in tenant t1 (the
@@ -47,6 +49,7 @@ var access = map[string][callers]int{
 	"POST /v1/shipments/{waybill}/scans":   {401, 403, 403, ok, ok, ok, 404},
 	"POST /v1/shipments/{waybill}/receipt": {401, ok, 404, 403, 403, ok, 404},
 	"POST /v1/shipments/{waybill}/cancel":  {401, ok, 404, 403, 403, ok, 404},
+	"POST /v1/shipments/{waybill}/images":  {401, ok, 404, ok, ok, ok, 404},
 	"GET /v1/tracking/{waybill}":           {ok, ok, ok, ok, ok, ok, ok},
 	"PUT /v1/stations/{code}":              {401, 403, 403, 403, 403, ok, ok},
 	"GET /v1/stations":                     {401, ok, ok, ok, ok, ok, ok},
@@ -54,6 +57,13 @@ var access = map[string][callers]int{
 	"POST /v1/quotes":                      {401, ok, ok, ok, ok, ok, ok},
 	"GET /v1/rates":                        {401, ok, ok, ok, ok, ok, ok},
 	"PUT /v1/rates/{service_level}/{zone}": {401, 403, 403, 403, 403, ok, ok},
+	"POST /v1/webhooks":                    {401, 403, 403, 403, 403, ok, ok},
+	"GET /v1/webhooks":                     {401, 403, 403, 403, 403, ok, ok},
+	"DELETE /v1/webhooks/{id}":             {401, 403, 403, 403, 403, ok, 404},
+	"POST /v1/webhooks/{id}/rotate-secret": {401, 403, 403, 403, 403, ok, 404},
+	"POST /v1/webhooks/{id}/enable":        {401, 403, 403, 403, 403, ok, 404},
+	"POST /v1/webhook-events/{id}/replay":  {401, 403, 403, 403, 403, ok, 404},
+	"GET /v1/reports/daily":                {401, 403, 403, 403, ok, ok, ok},
 }
 
 // request builds a call of route by caller on a fresh fixture, so that
@@ -81,6 +91,9 @@ func request(t *testing.T, st *store.Store, route string, who int) apptest.Reque
 		r.Path = "/v1/shipments/" + fresh(domain.StatusDelivered) + "/receipt"
 	case "POST /v1/shipments/{waybill}/cancel":
 		r.Path = "/v1/shipments/" + fresh(domain.StatusCreated) + "/cancel"
+	case "POST /v1/shipments/{waybill}/images":
+		r.Path = "/v1/shipments/" + fresh(domain.StatusCreated) + "/images"
+		r.Body = map[string]any{"kind": "label", "content_type": "image/jpeg"}
 	case "GET /v1/tracking/{waybill}":
 		r.Path = "/v1/tracking/" + fresh(domain.StatusCreated) + "?tenant=t1"
 	case "PUT /v1/stations/{code}":
@@ -94,6 +107,22 @@ func request(t *testing.T, st *store.Store, route string, who int) apptest.Reque
 	case "PUT /v1/rates/{service_level}/{zone}":
 		r.Path = "/v1/rates/express/national"
 		r.Body = map[string]any{"currency": "CNY", "first_weight_g": 1000, "first_fee": "20.00", "step_g": 500, "step_fee": "5.00"}
+	case "GET /v1/reports/daily":
+		r.Path = path + "?station=" + storetest.OriginStation
+	case "POST /v1/webhooks":
+		r.Path, r.Body = path, map[string]any{"url": "https://hooks.example.com/logifn", "event_types": []string{"shipment.status_changed"}}
+	case "DELETE /v1/webhooks/{id}":
+		r.Path = "/v1/webhooks/" + webhookFixture(t, st, true)
+	case "POST /v1/webhooks/{id}/rotate-secret", "POST /v1/webhooks/{id}/enable":
+		r.Path = strings.Replace(path, "{id}", webhookFixture(t, st, false), 1)
+	case "POST /v1/webhook-events/{id}/replay":
+		webhookFixture(t, st, false) // an enabled subscriber
+		sh := storetest.ShipmentIn(t, st, "t1", domain.StatusCreated)
+		events, err := st.WebhookEvents(context.Background(), "t1", sh.ID)
+		if err != nil || len(events) == 0 {
+			t.Fatalf("webhook events of a new shipment: %v, %v", events, err)
+		}
+		r.Path = "/v1/webhook-events/" + events[0].ID + "/replay"
 	default:
 		r.Path = path
 	}
@@ -157,4 +186,22 @@ func name(who int) string {
 	}
 	p := principals[who]
 	return p.Tenant + "/" + string(p.Role) + "/" + p.Subject
+}
+
+// webhookFixture returns the id of a webhook endpoint of t1 subscribed to
+// status changes: a new one when fresh, else the first there is.
+func webhookFixture(t *testing.T, st *store.Store, fresh bool) string {
+	t.Helper()
+	ctx := context.Background()
+	if !fresh {
+		if list, err := st.WebhookEndpoints(ctx, "t1"); err == nil && len(list) > 0 {
+			return list[0].ID
+		}
+	}
+	e := &webhook.Endpoint{Tenant: "t1", URL: "https://hooks.example.com/fixture", Secret: "whsec_fixture",
+		EventTypes: []webhook.EventType{webhook.EventStatusChanged}}
+	if err := st.CreateWebhookEndpoint(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	return e.ID
 }

@@ -4,9 +4,14 @@
 package registry
 
 import (
+	autoreceipt "github.com/logifn/logifn/functions/auto-receipt"
+	dailyreport "github.com/logifn/logifn/functions/daily-report"
+	"github.com/logifn/logifn/functions/housekeeping"
+	imageupload "github.com/logifn/logifn/functions/image-upload"
 	itemlist "github.com/logifn/logifn/functions/item-list"
 	"github.com/logifn/logifn/functions/quote"
 	"github.com/logifn/logifn/functions/rates"
+	scanfileingest "github.com/logifn/logifn/functions/scan-file-ingest"
 	shipmentcancel "github.com/logifn/logifn/functions/shipment-cancel"
 	shipmentcreate "github.com/logifn/logifn/functions/shipment-create"
 	shipmentget "github.com/logifn/logifn/functions/shipment-get"
@@ -14,8 +19,12 @@ import (
 	shipmentreceipt "github.com/logifn/logifn/functions/shipment-receipt"
 	shipmentscan "github.com/logifn/logifn/functions/shipment-scan"
 	shipmenttrack "github.com/logifn/logifn/functions/shipment-track"
+	stalesweep "github.com/logifn/logifn/functions/stale-sweep"
 	stationlist "github.com/logifn/logifn/functions/station-list"
 	stationput "github.com/logifn/logifn/functions/station-put"
+	waybillimageingest "github.com/logifn/logifn/functions/waybill-image-ingest"
+	webhookdispatch "github.com/logifn/logifn/functions/webhook-dispatch"
+	webhookendpoints "github.com/logifn/logifn/functions/webhook-endpoints"
 	"github.com/logifn/logifn/shared/app"
 )
 
@@ -34,6 +43,15 @@ func All() []app.Spec {
 		itemlist.Spec(),
 		quote.Spec(),
 		rates.Spec(),
+		imageupload.Spec(),
+		waybillimageingest.Spec(),
+		scanfileingest.Spec(),
+		stalesweep.Spec(),
+		autoreceipt.Spec(),
+		dailyreport.Spec(),
+		housekeeping.Spec(),
+		webhookendpoints.Spec(),
+		webhookdispatch.Spec(),
 	}
 }
 

@@ -45,8 +45,9 @@ func run(spec Spec) error {
 	return platform.Run(context.Background(), d.Log, spec.Name, h)
 }
 
-// NewDeps builds the shared dependencies from cfg. Opening the store does
-// no I/O, so a cold start does not wait for the database.
+// NewDeps builds the shared dependencies from cfg. Opening the store and
+// the object store does no network I/O, so a cold start does not wait for
+// the database or the bucket.
 func NewDeps(cfg config.Config) (*Deps, error) {
 	log, err := logging.New(os.Stderr, cfg.LogFormat, cfg.LogLevel)
 	if err != nil {
@@ -69,5 +70,10 @@ func NewDeps(cfg config.Config) (*Deps, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s database %s: %w", cfg.DBDriver, cfg.RedactedDSN(), err)
 	}
-	return &Deps{Config: cfg, Log: log, Store: st, Keys: keys, Now: now}, nil
+	bl, err := OpenBlob(context.Background(), cfg, now)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open %s object store %s: %w", cfg.BlobDriver, cfg.BlobBucket, err)
+	}
+	return &Deps{Config: cfg, Log: log, Store: st, Blob: bl, Keys: keys, Now: now}, nil
 }

@@ -46,7 +46,48 @@ type Config struct {
 	MaxBodyBytes      int64         `env:"LOGIFN_MAX_BODY_BYTES"`
 	RequestTimeout    time.Duration `env:"LOGIFN_REQUEST_TIMEOUT"`
 	PublicTenant      string        `env:"LOGIFN_PUBLIC_TENANT"`
+
+	// Object storage. BlobDriver is empty when a function needs none.
+	BlobDriver    string `env:"LOGIFN_BLOB_DRIVER"`
+	BlobBucket    string `env:"LOGIFN_BLOB_BUCKET"`
+	BlobEndpoint  string `env:"LOGIFN_BLOB_ENDPOINT"`
+	BlobRegion    string `env:"LOGIFN_BLOB_REGION"`
+	BlobPathStyle bool   `env:"LOGIFN_BLOB_PATH_STYLE"`
+	BlobDir       string `env:"LOGIFN_BLOB_DIR"`
+	BlobPublicURL string `env:"LOGIFN_BLOB_PUBLIC_URL"`
+	// Alibaba Cloud credentials for OSS. Function Compute sets all three
+	// (temporary STS credentials) when the function has a role. S3 uses the
+	// AWS SDK's own chain (AWS_ACCESS_KEY_ID ..., or the Lambda role).
+	OSSAccessKeyID     string `env:"ALIBABA_CLOUD_ACCESS_KEY_ID"`
+	OSSAccessKeySecret Secret `env:"ALIBABA_CLOUD_ACCESS_KEY_SECRET"`
+	OSSSecurityToken   Secret `env:"ALIBABA_CLOUD_SECURITY_TOKEN"`
+
+	// Scan files and asynchronous invocations (see invoke.go here).
+	ScanChunkBytes   int64  `env:"LOGIFN_SCAN_CHUNK_BYTES"`
+	InvokeBackend    string `env:"LOGIFN_INVOKE_BACKEND"`
+	InvokeFunction   string `env:"LOGIFN_INVOKE_FUNCTION"`
+	InvokeURL        string `env:"LOGIFN_INVOKE_URL"`
+	InvokeFCEndpoint string `env:"LOGIFN_INVOKE_FC_ENDPOINT"`
+	InvokeFCService  string `env:"LOGIFN_INVOKE_FC_SERVICE"`
+
+	// Webhooks (see webhook.go here): whether deliveries may reach private
+	// and loopback addresses, how long one may take, and how many failures
+	// in a row disable an endpoint.
+	WebhookAllowPrivate bool          `env:"LOGIFN_WEBHOOK_ALLOW_PRIVATE"`
+	WebhookTimeout      time.Duration `env:"LOGIFN_WEBHOOK_TIMEOUT"`
+	WebhookMaxFailures  int           `env:"LOGIFN_WEBHOOK_MAX_FAILURES"`
 }
+
+// The object storage drivers.
+const (
+	BlobLocal = "local"
+	BlobOSS   = "oss"
+	BlobS3    = "s3"
+)
+
+// LocalBlobBucket names the local platform's bucket when LOGIFN_BLOB_BUCKET
+// is unset.
+const LocalBlobBucket = "logifn-local"
 
 // Mode says which defaults apply.
 type Mode int
@@ -85,6 +126,9 @@ func Load(getenv func(string) string, mode Mode) (Config, error) {
 		c.PublicTenant = str(getenv, "LOGIFN_PUBLIC_TENANT", "demo")
 	}
 	var errs []string
+	loadBlob(getenv, mode, &c, &errs)
+	loadInvoke(getenv, &c, &errs)
+	loadWebhook(getenv, mode, &c, &errs)
 	intVar(getenv, "LOGIFN_DB_MAX_OPEN_CONNS", &c.DBMaxOpenConns, 1, 1000, &errs)
 	intVar(getenv, "LOGIFN_DB_MAX_IDLE_CONNS", &c.DBMaxIdleConns, 0, 1000, &errs)
 	var maxBody int

@@ -26,6 +26,11 @@ type dialect interface {
 	// lockMigrations serialises Migrate across processes on conn and returns
 	// the function that releases the lock.
 	lockMigrations(ctx context.Context, conn *sql.Conn) (release func(), err error)
+	// caseUpdateRows is how many rows one UPDATE that picks each row's
+	// values with CASE should change at most. SQLite compiles such a
+	// statement in time quadratic in its arms and runs it in process, so
+	// small ones win; MySQL is a network round trip away, so large ones do.
+	caseUpdateRows() int
 }
 
 // sqliteTimeLayout is how SQLite stores times: UTC text of fixed width, so
@@ -37,6 +42,8 @@ type sqliteDialect struct{}
 func (sqliteDialect) name() string { return DriverSQLite }
 
 func (sqliteDialect) timeArg(t time.Time) any { return t.UTC().Format(sqliteTimeLayout) }
+
+func (sqliteDialect) caseUpdateRows() int { return 16 }
 
 func (sqliteDialect) schemaMigrationsDDL() string {
 	return `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -57,6 +64,8 @@ type mysqlDialect struct{}
 func (mysqlDialect) name() string { return DriverMySQL }
 
 func (mysqlDialect) timeArg(t time.Time) any { return t }
+
+func (mysqlDialect) caseUpdateRows() int { return 250 }
 
 func (mysqlDialect) schemaMigrationsDDL() string {
 	return `CREATE TABLE IF NOT EXISTS schema_migrations (

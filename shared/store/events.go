@@ -120,6 +120,7 @@ func fillEvent(ev *domain.TrackingEvent, sh *domain.Shipment) error {
 }
 
 // insertEvent appends ev, recorded at now, and sets ev.ID and ev.RecordedAt.
+// The shipment's row must have been written in tx already (see writeOutbox).
 func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev *domain.TrackingEvent, now time.Time) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO tracking_events (tenant_id, shipment_id, waybill, scan_type, status,
 		station_code, actor, source, incident_reason, note, occurred_at, recorded_at)
@@ -133,5 +134,8 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev *domain.Tracking
 		return wrapf(err, "tracking event", "insert event")
 	}
 	ev.RecordedAt = now
-	return nil
+	// Webhooks: what this event owes subscribers (a status change, an
+	// exception) joins the outbox in the same transaction, so it commits or
+	// rolls back with the event. Callers need do nothing; see outbox.go.
+	return s.writeOutbox(ctx, tx, ev, now)
 }

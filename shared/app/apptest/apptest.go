@@ -16,6 +16,7 @@ import (
 
 	"github.com/logifn/logifn/shared/app"
 	"github.com/logifn/logifn/shared/auth"
+	"github.com/logifn/logifn/shared/blob/memblob"
 	"github.com/logifn/logifn/shared/config"
 	"github.com/logifn/logifn/shared/domain"
 	"github.com/logifn/logifn/shared/logging"
@@ -59,7 +60,8 @@ func NewWithClock(t testing.TB, st *store.Store, now func() time.Time, specs ...
 		t.Fatal(err)
 	}
 	cfg := config.Config{MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second, DBDriver: st.Driver()}
-	d := &app.Deps{Config: cfg, Log: log, Store: st, Keys: keys, Now: now}
+	// Functions that need object storage get a bucket in memory.
+	d := &app.Deps{Config: cfg, Log: log, Store: st, Blob: memblob.New("apptest"), Keys: keys, Now: now}
 	rt := app.NewRouter(d, "test")
 	for _, spec := range specs {
 		h, err := spec.New(d)

@@ -1,0 +1,9 @@
+// Command daily-report runs the daily-report function on any platform.
+package main
+
+import (
+	dailyreport "github.com/logifn/logifn/functions/daily-report"
+	"github.com/logifn/logifn/shared/app"
+)
+
+func main() { app.Main(dailyreport.Spec()) }

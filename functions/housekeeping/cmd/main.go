@@ -1,0 +1,9 @@
+// Command housekeeping runs the housekeeping function on any platform.
+package main
+
+import (
+	"github.com/logifn/logifn/functions/housekeeping"
+	"github.com/logifn/logifn/shared/app"
+)
+
+func main() { app.Main(housekeeping.Spec()) }

@@ -1,0 +1,9 @@
+// Command image-upload runs the image-upload function on any platform.
+package main
+
+import (
+	imageupload "github.com/logifn/logifn/functions/image-upload"
+	"github.com/logifn/logifn/shared/app"
+)
+
+func main() { app.Main(imageupload.Spec()) }

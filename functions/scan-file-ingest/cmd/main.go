@@ -1,0 +1,9 @@
+// Command scan-file-ingest runs the scan-file-ingest function on any platform.
+package main
+
+import (
+	scanfileingest "github.com/logifn/logifn/functions/scan-file-ingest"
+	"github.com/logifn/logifn/shared/app"
+)
+
+func main() { app.Main(scanfileingest.Spec()) }

@@ -1,0 +1,9 @@
+// Command stale-sweep runs the stale-sweep function on any platform.
+package main
+
+import (
+	stalesweep "github.com/logifn/logifn/functions/stale-sweep"
+	"github.com/logifn/logifn/shared/app"
+)
+
+func main() { app.Main(stalesweep.Spec()) }

@@ -1,0 +1,9 @@
+// Command waybill-image-ingest runs the waybill-image-ingest function on any platform.
+package main
+
+import (
+	waybillimageingest "github.com/logifn/logifn/functions/waybill-image-ingest"
+	"github.com/logifn/logifn/shared/app"
+)
+
+func main() { app.Main(waybillimageingest.Spec()) }

@@ -1,0 +1,41 @@
+package app
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"time"
+
+	"github.com/logifn/logifn/shared/blob"
+	"github.com/logifn/logifn/shared/blob/local"
+	"github.com/logifn/logifn/shared/blob/oss"
+	"github.com/logifn/logifn/shared/blob/s3"
+	"github.com/logifn/logifn/shared/config"
+)
+
+// OpenBlob opens the object store cfg names, or returns nil when it names
+// none. Opening makes no request to the service.
+func OpenBlob(ctx context.Context, cfg config.Config, now func() time.Time) (blob.Store, error) {
+	switch cfg.BlobDriver {
+	case "":
+		return nil, nil
+	case config.BlobOSS:
+		return oss.Open(oss.Config{Endpoint: cfg.BlobEndpoint, Bucket: cfg.BlobBucket, Region: cfg.BlobRegion, PathStyle: cfg.BlobPathStyle,
+			AccessKeyID: cfg.OSSAccessKeyID, AccessKeySecret: string(cfg.OSSAccessKeySecret), SecurityToken: string(cfg.OSSSecurityToken), Now: now})
+	case config.BlobS3:
+		return s3.Open(ctx, s3.Config{Bucket: cfg.BlobBucket, Region: cfg.BlobRegion, Endpoint: cfg.BlobEndpoint, PathStyle: cfg.BlobPathStyle, Now: now})
+	case config.BlobLocal:
+		return local.Open(local.Config{Dir: cfg.BlobDir, Bucket: cfg.BlobBucket, BaseURL: cfg.BlobPublicURL,
+			Secret: uploadKey(cfg.JWTSecret), Now: now})
+	}
+	return nil, fmt.Errorf("unknown object storage driver %q", cfg.BlobDriver)
+}
+
+// uploadKey derives the key that signs local upload URLs from the token
+// secret, so that local mode needs no second secret.
+func uploadKey(secret config.Secret) []byte {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("logifn local object upload URLs"))
+	return mac.Sum(nil)
+}
