@@ -59,6 +59,7 @@ type Event struct {
 	Type       domain.ScanType `json:"type,omitempty"`
 	OccurredAt time.Time       `json:"occurred_at"`
 	Place      *Place          `json:"place,omitempty"`
+	Photo      bool            `json:"photo,omitempty"` // a photo was taken; the photo itself is not public
 }
 
 // View is the public view of a shipment.
@@ -124,7 +125,8 @@ func track(ctx context.Context, st Store, tenant string, wb domain.Waybill) (*Vi
 	v := &View{Waybill: sh.Waybill, Status: sh.Status, ServiceLevel: sh.ServiceLevel,
 		Origin: places[sh.OriginStation], Destination: places[sh.DestinationStation], Timeline: []Event{}}
 	for _, ev := range events {
-		v.Timeline = append(v.Timeline, Event{Status: ev.Status, Type: ev.Type, OccurredAt: ev.OccurredAt, Place: places[ev.Station]})
+		v.Timeline = append(v.Timeline, Event{Status: ev.Status, Type: ev.Type, OccurredAt: ev.OccurredAt, Place: places[ev.Station],
+			Photo: ev.Source == domain.SourceImage})
 	}
 	return v, nil
 }

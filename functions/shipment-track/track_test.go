@@ -120,3 +120,22 @@ func TestRateLimitPerAddress(t *testing.T) {
 		t.Errorf("after a second: %d, want 200", w.Code)
 	}
 }
+
+// TestPhotoEntries: a photo's timeline entry is marked as one, and shows
+// nothing of the photo or its note.
+func TestPhotoEntries(t *testing.T) {
+	st := storetest.SQLite(t)
+	sh := storetest.ShipmentIn(t, st, "t1", domain.StatusDelivered)
+	ev := &domain.TrackingEvent{Tenant: "t1", ShipmentID: sh.ID, Actor: "courier-1", Source: domain.SourceImage, Note: "photo: proof_of_delivery images/t1/secret.jpg"}
+	if _, err := st.RecordEvent(context.Background(), ev, sh.Version, ""); err != nil {
+		t.Fatal(err)
+	}
+	h := apptest.New(t, st, shipmenttrack.Spec())
+	res := h.Do(apptest.Request{Method: "GET", Path: "/v1/tracking/" + string(sh.Waybill) + "?tenant=t1"})
+	var v shipmenttrack.View
+	res.JSON(t, &v)
+	last := v.Timeline[len(v.Timeline)-1]
+	if !last.Photo || v.Timeline[0].Photo || strings.Contains(string(res.Body), "secret.jpg") {
+		t.Errorf("timeline = %s", res.Body)
+	}
+}

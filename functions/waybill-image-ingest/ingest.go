@@ -76,6 +76,7 @@ type Store interface {
 	TenantKnown(ctx context.Context, tenant string) (bool, error)
 	ImageByObject(ctx context.Context, tenant, bucket, key, etag string) (*store.Image, error)
 	RecordImage(ctx context.Context, img *store.Image, ev *domain.TrackingEvent) (created bool, err error)
+	RecordImageNeedsReview(ctx context.Context, r store.ImageReview) (id string, created bool, err error)
 }
 
 // Ingest handles the object-created events of photos in one bucket.
@@ -108,9 +109,10 @@ func (in *Ingest) Handle(ctx context.Context, obj platform.ObjectCreated) error 
 	if err != nil {
 		return err
 	}
-	if _, err := in.store.ImageByObject(ctx, key.Tenant, obj.Bucket, obj.Key, info.ETag); err == nil {
-		outcomeLog(ctx, key).Info("photo recorded before; nothing to do")
-		return nil
+	if stored, err := in.store.ImageByObject(ctx, key.Tenant, obj.Bucket, obj.Key, info.ETag); err == nil {
+		outcomeLog(ctx, key).Info("photo recorded before")
+		// The first delivery may have stopped before announcing the review.
+		return in.announceReview(ctx, stored)
 	} else if !domain.IsKind(err, domain.KindNotFound) {
 		return err
 	}
@@ -123,7 +125,19 @@ func (in *Ingest) Handle(ctx context.Context, obj platform.ObjectCreated) error 
 		return err
 	}
 	logOutcome(ctx, key, rec, created)
-	return nil
+	return in.announceReview(ctx, rec)
+}
+
+// announceReview tells the tenant's webhooks about a photo that needs a
+// person to look at it. It is keyed by the photo's bucket, key and ETag, so
+// a redelivery announces nothing twice.
+func (in *Ingest) announceReview(ctx context.Context, img *store.Image) error {
+	if img.Status != store.ImageNeedsReview {
+		return nil
+	}
+	_, _, err := in.store.RecordImageNeedsReview(ctx, store.ImageReview{Tenant: img.Tenant, Waybill: img.Waybill,
+		ImageKey: img.Key, Reason: img.Reason, OccurredAt: img.UploadedAt, Key: img.Bucket + "/" + img.Key + "/" + img.ETag})
+	return err
 }
 
 // shipment returns the shipment the key names, or nil when its tenant

@@ -16,6 +16,7 @@ import (
 	"github.com/logifn/logifn/shared/reqctx"
 	"github.com/logifn/logifn/shared/store"
 	"github.com/logifn/logifn/shared/store/storetest"
+	"github.com/logifn/logifn/shared/webhook"
 	"github.com/sirupsen/logrus"
 )
 
@@ -139,6 +140,25 @@ func TestPhotosNeedingReview(t *testing.T) {
 				}
 				e.checkThumbnail(t, img.ThumbnailKey)
 			})
+		}
+		// Every review is announced to the tenant's webhooks once, however
+		// often the upload is delivered: the first photo again here.
+		first := photoKey("t1", w, "label", "review0", "jpg")
+		if err := e.handle(e.ctx, e.upload(t, first, photo(t, tests[0].shot))); err != nil {
+			t.Fatal(err)
+		}
+		events, err := st.WebhookEvents(e.ctx, "t1", e.sh.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reviews := 0
+		for _, ev := range events {
+			if ev.Type == webhook.EventImageNeedsReview {
+				reviews++
+			}
+		}
+		if reviews != 5 { // the sixth names no shipment: its event is in the tenant's own stream
+			t.Errorf("%d image.needs_review events for %s, want 5", reviews, e.sh.Waybill)
 		}
 		for _, sh := range []*domain.Shipment{e.sh, other} {
 			if n := len(e.photoEvents(t, sh)); n != 0 || e.shipment(t, sh).Version != sh.Version {

@@ -81,7 +81,9 @@ func DecideScan(sh *Shipment, events []TrackingEvent, sc Scan, role Role) (ScanO
 		if ev.Type == sc.Type && ev.Station == sc.Station && absDuration(ev.OccurredAt.Sub(sc.OccurredAt)) <= DuplicateScanWindow {
 			return ScanDuplicate, ev, nil
 		}
-		if ev.OccurredAt.After(latest) {
+		// A photo is evidence about the parcel, not a step of its journey:
+		// an upload must not make a delayed scan look late.
+		if ev.Source != SourceImage && ev.OccurredAt.After(latest) {
 			latest = ev.OccurredAt
 		}
 	}

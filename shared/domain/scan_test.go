@@ -72,3 +72,19 @@ func TestScanValidate(t *testing.T) {
 		t.Errorf("Validate = %v, occurred_at %v; want nil and now", err, sc.OccurredAt)
 	}
 }
+
+// TestPhotoDoesNotMakeAScanLate: a proof-of-delivery photo uploaded before
+// the courier's delayed deliver scan arrives must not turn that scan late.
+func TestPhotoDoesNotMakeAScanLate(t *testing.T) {
+	t0 := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	events := []TrackingEvent{
+		{Status: StatusCreated, OccurredAt: t0},
+		{Type: ScanOutForDelivery, Station: "B", Status: StatusOutForDelivery, OccurredAt: t0.Add(time.Hour)},
+		{Status: StatusOutForDelivery, Source: SourceImage, Note: "photo: proof_of_delivery", OccurredAt: t0.Add(3 * time.Hour)},
+	}
+	sc := Scan{Type: ScanDeliver, Station: "B", OccurredAt: t0.Add(2 * time.Hour)}
+	got, _, err := DecideScan(&Shipment{Status: StatusOutForDelivery}, events, sc, RoleCourier)
+	if err != nil || got != ScanMoves {
+		t.Errorf("DecideScan = %v, %v; want ScanMoves", got, err)
+	}
+}
