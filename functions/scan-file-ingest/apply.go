@@ -128,10 +128,7 @@ func (f *Function) applyBatch(ctx context.Context, tx *store.ScanTx, chunk int, 
 			waybills = append(waybills, l.wb)
 		}
 	}
-	t0 := time.Now()
-	defer func() { dbgT[4] += time.Since(t0) }()
 	shipments, err := tx.Shipments(ctx, waybills)
-	dbgT[0] += time.Since(t0)
 	if err != nil {
 		return err
 	}
@@ -139,12 +136,10 @@ func (f *Function) applyBatch(ctx context.Context, tx *store.ScanTx, chunk int, 
 	for _, sh := range shipments {
 		ids = append(ids, sh.ID)
 	}
-	t1 := time.Now()
 	timelines, err := tx.Events(ctx, ids)
 	if err != nil {
 		return err
 	}
-	dbgT[1] += time.Since(t1)
 	b := &batch{timelines: timelines, changes: map[int64]int{}}
 	out := make([]store.ScanLine, 0, len(lines))
 	for _, l := range lines {
@@ -159,13 +154,9 @@ func (f *Function) applyBatch(ctx context.Context, tx *store.ScanTx, chunk int, 
 		}
 		out = append(out, store.ScanLine{Chunk: chunk, Line: l.no, Waybill: reportText(l.waybill), Outcome: outcome, Reason: reason})
 	}
-	t2 := time.Now()
 	if err := tx.Record(ctx, b.list); err != nil {
 		return err
 	}
-	dbgT[2] += time.Since(t2)
-	t3 := time.Now()
-	defer func() { dbgT[3] += time.Since(t3) }()
 	return tx.AddLines(ctx, out)
 }
 
@@ -206,6 +197,7 @@ func (b *batch) apply(l line, sh *domain.Shipment) (outcome, reason string, err 
 		sh.Status, c.Status = ev.Status, ev.Status
 	}
 	c.Events = append(c.Events, ev)
+	c.After = append(c.After, sh.Status)
 	sh.Version++
 	b.timelines[sh.ID] = append(b.timelines[sh.ID], ev)
 	return OutcomeCreated, reason, nil
@@ -221,7 +213,3 @@ func (b *batch) change(sh *domain.Shipment) *store.ShipmentChange {
 	}
 	return &b.list[i]
 }
-
-var dbgT [5]time.Duration
-
-func DebugTimes() [5]time.Duration { return dbgT }

@@ -223,7 +223,6 @@ func BenchmarkIngest100k(b *testing.B) {
 	b.ReportMetric(lines/ingest.Seconds(), "lines/s")
 	b.ReportMetric(lines/raw.Seconds(), "raw_rows/s")
 	b.ReportMetric(ingest.Seconds()/raw.Seconds(), "raw_speedup")
-	b.Logf("debug: %v bump %v", scanfileingest.DebugTimes(), store.DebugBump)
 }
 
 // BenchmarkRawInsert100k inserts the rows of the same 100 000 lines

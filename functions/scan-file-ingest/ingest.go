@@ -44,6 +44,15 @@ const Name = "scan-file-ingest"
 // ChunkTick names the invocations that apply one chunk of a file.
 const ChunkTick = "scan-file-chunk"
 
+// ResumeTick names the schedule that takes over files left processing:
+// their delivery, or the invocation of their next chunk, was lost for good.
+const ResumeTick = "scan-file-resume"
+
+// resumeAfter is how long a file must have made no progress before the
+// schedule takes it over: far longer than a lease, so that only files
+// nobody works on are.
+const resumeAfter = 15 * time.Minute
+
 // Defaults of Options.
 const (
 	DefaultBatchLines = 500
@@ -59,6 +68,7 @@ func Spec() app.Spec {
 			{Prefix: ScansPrefix, Suffix: ".csv"},
 			{Prefix: ScansPrefix, Suffix: ".jsonl"},
 		},
+		Schedules:      []app.Schedule{{Name: ResumeTick, Cron: "*/10 * * * *", TimeZone: "UTC"}},
 		MemoryMB:       256,
 		TimeoutSeconds: 900,
 		New: func(d *app.Deps) (platform.Handlers, error) {
@@ -78,7 +88,9 @@ func Spec() app.Spec {
 	}
 }
 
-// Store is what the function needs of the database.
+// Store is what the function needs of the database. Its methods fail with
+// the store's kinds: not found, conflict (a chunk leased or taken over),
+// precondition (a shipment changed under a batch), unavailable.
 type Store interface {
 	ListStations(ctx context.Context, tenant string) ([]domain.Station, error)
 	CreateScanFile(ctx context.Context, f *store.ScanFile, chunks []store.ScanChunk) (bool, error)
@@ -92,6 +104,8 @@ type Store interface {
 	ScanLines(ctx context.Context, tenant string, fileID int64, chunk int, after int64, limit int) ([]store.ScanLine, error)
 	ScanOutcomes(ctx context.Context, tenant string, fileID int64) (map[string]int64, error)
 	CompleteScanFile(ctx context.Context, tenant string, id int64, reportKey string) error
+	StaleScanFiles(ctx context.Context, tenant string, before time.Time, limit int) ([]store.ScanFile, error)
+	EachTenant(ctx context.Context, fn func(ctx context.Context, tenant string) error) error
 }
 
 // Options tune a Function; zero values take the defaults.
@@ -277,14 +291,25 @@ func (f *Function) invokeChunk(ctx context.Context, file *store.ScanFile, no int
 	return nil
 }
 
-// Tick handles a chunk invocation: it applies the chunk and, when it was
-// the last, writes the report.
+// Tick handles a chunk invocation, which applies its chunk and goes on
+// to the next or writes the report, and the resume schedule.
 func (f *Function) Tick(ctx context.Context, t platform.Tick) error {
-	if t.Name != ChunkTick {
-		return domain.Errorf(domain.KindInvalid, "unknown_tick", "scan-file-ingest has no schedule %q", clipText(t.Name, 64))
+	switch t.Name {
+	case ChunkTick:
+		return f.chunk(ctx, t.Payload)
+	case ResumeTick:
+		at := t.Time
+		if at.IsZero() {
+			at = f.now()
+		}
+		return f.resume(ctx, at)
 	}
+	return domain.Errorf(domain.KindInvalid, "unknown_tick", "scan-file-ingest has no schedule %q", clipText(t.Name, 64))
+}
+
+func (f *Function) chunk(ctx context.Context, payload string) error {
 	var job chunkJob
-	dec := json.NewDecoder(strings.NewReader(t.Payload))
+	dec := json.NewDecoder(strings.NewReader(payload))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&job); err != nil || job.Tenant == "" || job.FileID <= 0 || job.Chunk < 0 {
 		return domain.Errorf(domain.KindInvalid, "invalid_chunk_job", "a chunk invocation names a tenant, a file and a chunk")
@@ -297,6 +322,34 @@ func (f *Function) Tick(ctx context.Context, t platform.Tick) error {
 		return nil
 	}
 	return f.applyChunk(ctx, file, job.Chunk)
+}
+
+// resume hands every file of every tenant that made no progress for a
+// while before the tick's time to an invocation of its next chunk, or
+// writes its report. It goes on past a file it cannot resume and returns
+// the first such error.
+func (f *Function) resume(ctx context.Context, at time.Time) error {
+	var first error
+	err := f.st.EachTenant(ctx, func(ctx context.Context, tenant string) error {
+		files, err := f.st.StaleScanFiles(ctx, tenant, at.Add(-resumeAfter), 100)
+		if err != nil {
+			return err
+		}
+		for i := range files {
+			chunks, err := f.st.ScanChunks(ctx, tenant, files[i].ID)
+			if err == nil {
+				err = f.next(ctx, &files[i], chunks)
+			}
+			if err != nil && first == nil {
+				first = fmt.Errorf("resume scan file %s: %w", files[i].Key, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return first
 }
 
 // applyChunk applies chunk no of file under a lease of its own, then

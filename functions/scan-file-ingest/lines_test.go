@@ -112,13 +112,13 @@ func TestParseKey(t *testing.T) {
 
 func TestReportText(t *testing.T) {
 	for in, want := range map[string]string{
-		"LF00000000019":      "LF00000000019",
-		"=1+1":               "'=1+1",
-		"+86 138":            "'+86 138",
-		"-2":                 "'-2",
-		"@SUM(A1)":           "'@SUM(A1)",
-		"a\x00b\tc\nd":       "a b c d",
-		"bad \xff utf-8":     "bad \uFFFD utf-8",
+		"LF00000000019":     "LF00000000019",
+		"=1+1":              "'=1+1",
+		"+86 138":           "'+86 138",
+		"-2":                "'-2",
+		"@SUM(A1)":          "'@SUM(A1)",
+		"a\x00b\tc\nd":      "a b c d",
+		"bad \xff utf-8":    "bad \uFFFD utf-8",
 		"上海 SHA01 note, ok": "上海 SHA01 note, ok",
 	} {
 		if got := reportText(in); got != want {

@@ -14,6 +14,7 @@ import (
 	scanfileingest "github.com/logifn/logifn/functions/scan-file-ingest"
 	"github.com/logifn/logifn/shared/blob"
 	"github.com/logifn/logifn/shared/domain"
+	"github.com/logifn/logifn/shared/invoke"
 	"github.com/logifn/logifn/shared/platform"
 	"github.com/logifn/logifn/shared/store"
 	"github.com/logifn/logifn/shared/store/storetest"
@@ -65,23 +66,23 @@ func (e *env) world(key string) string {
 func cleanWorld(t *testing.T, open opener, n int, key, file string) string {
 	t.Helper()
 	clk := newClock()
-	e := newEnv(t, open(clk), clk, n, scanfileingest.Options{})
+	e := newEnv(t, open(t, clk), clk, n, scanfileingest.Options{})
 	clk.Advance(10 * time.Hour)
 	e.deliver(e.put(key, file))
 	return e.world(key)
 }
 
-// opener returns a fresh store on clk.
-type opener func(clk *clock) *store.Store
+// opener returns a fresh store on clk, closed when t ends.
+type opener func(t testing.TB, clk *clock) *store.Store
 
 // eachDriver runs fn as subtests "sqlite" and "mysql", each with an opener
 // of fresh stores of that driver.
 func eachDriver(t *testing.T, fn func(t *testing.T, open opener)) {
 	t.Run("sqlite", func(t *testing.T) {
-		fn(t, func(clk *clock) *store.Store { return storetest.SQLite(t, storetest.WithClock(clk.Now)) })
+		fn(t, func(t testing.TB, clk *clock) *store.Store { return storetest.SQLite(t, storetest.WithClock(clk.Now)) })
 	})
 	t.Run("mysql", func(t *testing.T) {
-		fn(t, func(clk *clock) *store.Store { return storetest.MySQL(t, storetest.WithClock(clk.Now)) })
+		fn(t, func(t testing.TB, clk *clock) *store.Store { return storetest.MySQL(t, storetest.WithClock(clk.Now)) })
 	})
 }
 
@@ -95,7 +96,7 @@ func TestDeliveredThreeTimesAtOnce(t *testing.T) {
 		for _, chunkBytes := range []int64{0, 700} {
 			t.Run(fmt.Sprintf("chunk bytes %d", chunkBytes), func(t *testing.T) {
 				clk := newClock()
-				st := open(clk)
+				st := open(t, clk)
 				e := newEnv(t, st, clk, 12, scanfileingest.Options{ChunkBytes: chunkBytes, BatchLines: 10})
 				file := journeyFile(e, 100)
 				if want == "" {
@@ -190,7 +191,7 @@ func TestKilledPartWayAndDeliveredAgain(t *testing.T) {
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				clk := newClock()
-				st := open(clk)
+				st := open(t, clk)
 				e := newEnv(t, st, clk, 10, scanfileingest.Options{})
 				file := journeyFile(e, 150)
 				if want == "" {
@@ -269,4 +270,69 @@ func asDomain(err error) *domain.Error {
 		return de
 	}
 	return nil
+}
+
+// lostInvoker accepts calls and never runs them: invocations a platform
+// dropped for good.
+type lostInvoker struct{ calls atomic.Int32 }
+
+func (l *lostInvoker) Invoke(ctx context.Context, c invoke.Call) error {
+	l.calls.Add(1)
+	return nil
+}
+
+// TestResumeSchedule loses work twice, the invocation of a chunk and a
+// delivery that died with nothing to deliver the event again: the resume
+// schedule takes each file over once it has made no progress for a while,
+// and each ends as an undisturbed run would.
+func TestResumeSchedule(t *testing.T) {
+	eachDriver(t, func(t *testing.T, open opener) {
+		const key = "scans/t1/SHA01/lost.csv"
+		var want string
+		for _, tt := range []struct {
+			name       string
+			chunkBytes int64
+		}{{"chunk invocation lost", 700}, {"delivery died", 0}} {
+			t.Run(tt.name, func(t *testing.T) {
+				clk := newClock()
+				st := open(t, clk)
+				e := newEnv(t, st, clk, 10, scanfileingest.Options{})
+				file := journeyFile(e, 100)
+				if want == "" {
+					want = cleanWorld(t, open, 10, key, file)
+				}
+				clk.Advance(10 * time.Hour)
+				ev := e.put(key, file)
+				lost := &lostInvoker{}
+				fb := &failingBlob{Store: e.bucket, after: int64(len(file)) / 2}
+				fb.fail.Store(tt.chunkBytes == 0)
+				first := scanfileingest.New(dyingStore{st}, fb, clk.Now, scanfileingest.Options{ChunkBytes: tt.chunkBytes, BatchLines: 10, Invoker: lost})
+				err := first.Object(context.Background(), ev)
+				if tt.chunkBytes > 0 && (err != nil || lost.calls.Load() != 1) {
+					t.Fatalf("first delivery: %v, %d invocations; want one, lost", err, lost.calls.Load())
+				}
+				if tt.chunkBytes == 0 && !platform.Retryable(err) {
+					t.Fatalf("first delivery: %v, want it to die", err)
+				}
+				fb.fail.Store(false)
+
+				// Too early: the file may yet make progress.
+				if err := e.fn.Tick(context.Background(), platform.Tick{Name: scanfileingest.ResumeTick, Time: clk.Now()}); err != nil {
+					t.Fatal(err)
+				}
+				e.local.Wait()
+				if keys := e.bucket.Keys("scan-results/"); len(keys) != 0 {
+					t.Fatalf("resumed before the file went stale: %v", keys)
+				}
+				clk.Advance(16 * time.Minute)
+				if err := e.fn.Tick(context.Background(), platform.Tick{Name: scanfileingest.ResumeTick, Time: clk.Now()}); err != nil {
+					t.Fatal(err)
+				}
+				e.local.Wait()
+				if got := e.world(key); got != want {
+					t.Errorf("after the resume schedule:\n%s\nwant, as in one undisturbed run:\n%s", got, want)
+				}
+			})
+		}
+	})
 }

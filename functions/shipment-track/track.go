@@ -125,6 +125,9 @@ func track(ctx context.Context, st Store, tenant string, wb domain.Waybill) (*Vi
 	v := &View{Waybill: sh.Waybill, Status: sh.Status, ServiceLevel: sh.ServiceLevel,
 		Origin: places[sh.OriginStation], Destination: places[sh.DestinationStation], Timeline: []Event{}}
 	for _, ev := range events {
+		if ev.Source == domain.SourceSchedule && ev.IncidentReason != "" {
+			continue // a stale-shipment alert: the carrier's own follow-up, not the parcel's journey
+		}
 		v.Timeline = append(v.Timeline, Event{Status: ev.Status, Type: ev.Type, OccurredAt: ev.OccurredAt, Place: places[ev.Station],
 			Photo: ev.Source == domain.SourceImage})
 	}

@@ -122,12 +122,17 @@ func TestRateLimitPerAddress(t *testing.T) {
 }
 
 // TestPhotoEntries: a photo's timeline entry is marked as one, and shows
-// nothing of the photo or its note.
+// nothing of the photo or its note; a stale alert is not shown at all.
 func TestPhotoEntries(t *testing.T) {
 	st := storetest.SQLite(t)
 	sh := storetest.ShipmentIn(t, st, "t1", domain.StatusDelivered)
 	ev := &domain.TrackingEvent{Tenant: "t1", ShipmentID: sh.ID, Actor: "courier-1", Source: domain.SourceImage, Note: "photo: proof_of_delivery images/t1/secret.jpg"}
-	if _, err := st.RecordEvent(context.Background(), ev, sh.Version, ""); err != nil {
+	next, err := st.RecordEvent(context.Background(), ev, sh.Version, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	alert := &domain.TrackingEvent{Tenant: "t1", ShipmentID: sh.ID, Actor: "stale-sweep", Source: domain.SourceSchedule, IncidentReason: "delivered_idle"}
+	if _, err := st.RecordEvent(context.Background(), alert, next.Version, ""); err != nil {
 		t.Fatal(err)
 	}
 	h := apptest.New(t, st, shipmenttrack.Spec())
@@ -135,7 +140,7 @@ func TestPhotoEntries(t *testing.T) {
 	var v shipmenttrack.View
 	res.JSON(t, &v)
 	last := v.Timeline[len(v.Timeline)-1]
-	if !last.Photo || v.Timeline[0].Photo || strings.Contains(string(res.Body), "secret.jpg") {
+	if !last.Photo || v.Timeline[0].Photo || strings.Contains(string(res.Body), "secret.jpg") || len(v.Timeline) != 6 {
 		t.Errorf("timeline = %s", res.Body)
 	}
 }

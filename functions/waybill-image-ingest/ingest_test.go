@@ -206,7 +206,7 @@ func TestDeliveredThreeTimesAtOnce(t *testing.T) {
 		}
 		check("after a fourth delivery")
 		line := lastLogLine(t, &logs)
-		if line["object_key"] != key || line["tenant"] != "t1" || !strings.Contains(line["message"].(string), "nothing to do") {
+		if line["object_key"] != key || line["tenant"] != "t1" || !strings.Contains(line["message"].(string), "recorded before") {
 			t.Errorf("redelivery logged %v", line)
 		}
 	})

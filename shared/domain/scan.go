@@ -81,9 +81,10 @@ func DecideScan(sh *Shipment, events []TrackingEvent, sc Scan, role Role) (ScanO
 		if ev.Type == sc.Type && ev.Station == sc.Station && absDuration(ev.OccurredAt.Sub(sc.OccurredAt)) <= DuplicateScanWindow {
 			return ScanDuplicate, ev, nil
 		}
-		// A photo is evidence about the parcel, not a step of its journey:
-		// an upload must not make a delayed scan look late.
-		if ev.Source != SourceImage && ev.OccurredAt.After(latest) {
+		// A photo is evidence about the parcel and a schedule's alert or
+		// automatic receipt is logifn's own note, not steps of its journey:
+		// neither may make a delayed scan look late.
+		if ev.Source != SourceImage && ev.Source != SourceSchedule && ev.OccurredAt.After(latest) {
 			latest = ev.OccurredAt
 		}
 	}

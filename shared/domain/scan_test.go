@@ -73,14 +73,16 @@ func TestScanValidate(t *testing.T) {
 	}
 }
 
-// TestPhotoDoesNotMakeAScanLate: a proof-of-delivery photo uploaded before
-// the courier's delayed deliver scan arrives must not turn that scan late.
+// TestPhotoDoesNotMakeAScanLate: a proof-of-delivery photo uploaded, or a
+// stale alert raised, before the courier's delayed deliver scan arrives
+// must not turn that scan late.
 func TestPhotoDoesNotMakeAScanLate(t *testing.T) {
 	t0 := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	events := []TrackingEvent{
 		{Status: StatusCreated, OccurredAt: t0},
 		{Type: ScanOutForDelivery, Station: "B", Status: StatusOutForDelivery, OccurredAt: t0.Add(time.Hour)},
 		{Status: StatusOutForDelivery, Source: SourceImage, Note: "photo: proof_of_delivery", OccurredAt: t0.Add(3 * time.Hour)},
+		{Status: StatusOutForDelivery, Source: SourceSchedule, IncidentReason: "out_for_delivery_idle", OccurredAt: t0.Add(2*time.Hour + 30*time.Minute)},
 	}
 	sc := Scan{Type: ScanDeliver, Station: "B", OccurredAt: t0.Add(2 * time.Hour)}
 	got, _, err := DecideScan(&Shipment{Status: StatusOutForDelivery}, events, sc, RoleCourier)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/logifn/logifn/shared/domain"
+	"github.com/logifn/logifn/shared/logging"
 	"github.com/logifn/logifn/shared/platform"
 	"github.com/logifn/logifn/shared/reqctx"
 )
@@ -81,7 +82,7 @@ func (l *Local) run(ctx context.Context, c Call, h platform.TickHandler, tick pl
 		}
 	}
 	if err != nil {
-		reqctx.Logger(ctx).WithError(err).WithField("invoked", c.Function).WithField("tick", c.Name).
+		reqctx.Logger(ctx).WithError(err).WithField("invoked_function", c.Function).WithField(logging.FieldTick, c.Name).
 			Error("asynchronous invocation failed")
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/logifn/logifn/shared/domain"
@@ -209,6 +208,34 @@ func oneRow(res sql.Result) error {
 	return err
 }
 
+// StaleScanFiles returns up to limit of tenant's scan files that are
+// still processing but neither they nor any of their chunks changed since
+// before: files whose delivery, or the invocation of their next chunk, was
+// lost. They come in order of id.
+func (s *Store) StaleScanFiles(ctx context.Context, tenant string, before time.Time, limit int) ([]ScanFile, error) {
+	if limit < 1 || limit > MaxJobPage {
+		return nil, domain.Errorf(domain.KindInvalid, "invalid_limit", "limit must be between 1 and %d", MaxJobPage)
+	}
+	at := s.d.timeArg(dbTime(before))
+	rows, err := s.db.QueryContext(ctx, `SELECT `+scanFileColumns+` FROM scan_files f
+		WHERE f.tenant_id = ? AND f.status = ? AND f.updated_at < ? AND NOT EXISTS (SELECT 1 FROM scan_file_chunks c
+			WHERE c.tenant_id = f.tenant_id AND c.file_id = f.id AND c.updated_at >= ?)
+		ORDER BY f.id LIMIT ?`, tenant, ScanFileProcessing, at, at, limit)
+	if err != nil {
+		return nil, wrapf(err, "scan file", "list stale scan files")
+	}
+	defer rows.Close()
+	list := []ScanFile{}
+	for rows.Next() {
+		f, err := scanScanFile(rows)
+		if err != nil {
+			return nil, wrapf(err, "scan file", "list stale scan files")
+		}
+		list = append(list, *f)
+	}
+	return list, wrapf(rows.Err(), "scan file", "list stale scan files")
+}
+
 // scanChunkColumns are the columns scanScanChunk reads, in its order.
 const scanChunkColumns = `chunk_no, start_offset, end_offset, next_offset, next_line, done, lease_owner, lease_until`
 
@@ -298,320 +325,3 @@ func (s *Store) PendingScanChunks(ctx context.Context, tenant string, fileID int
 		tenant, fileID, false).Scan(&n)
 	return n, wrapf(err, "scan file chunk", "count pending chunks of scan file %d", fileID)
 }
-
-// ScanBatch moves the checkpoint of one chunk past a run of lines: from
-// offset From, where the chunk's checkpoint must stand, to offset To, the
-// chunk having Lines lines applied then. Done marks the chunk's last batch.
-// The owner's lease is renewed for Lease.
-type ScanBatch struct {
-	Tenant string
-	FileID int64
-	Chunk  int
-	Owner  string
-	From   int64
-	To     int64
-	Lines  int64
-	Done   bool
-	Lease  time.Duration
-}
-
-// ApplyScanBatch runs fn in one transaction with the move of b's
-// checkpoint, so that the lines fn applies and records and the checkpoint
-// past them commit together or not at all. The checkpoint moves first:
-// when b.Owner no longer holds the chunk's lease, or the checkpoint is not
-// at b.From (another delivery went on), nothing runs and the error is a
-// conflict, code scan_chunk_lost. An error from fn rolls everything back.
-func (s *Store) ApplyScanBatch(ctx context.Context, b ScanBatch, fn func(ctx context.Context, tx *ScanTx) error) error {
-	now := s.clock()
-	err := s.inTx(ctx, false, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE scan_file_chunks SET next_offset = ?, next_line = ?, done = ?,
-			lease_until = ?, updated_at = ?
-			WHERE tenant_id = ? AND file_id = ? AND chunk_no = ? AND lease_owner = ? AND next_offset = ? AND done = ?`,
-			b.To, b.Lines, b.Done, s.d.timeArg(now.Add(b.Lease)), s.d.timeArg(now),
-			b.Tenant, b.FileID, b.Chunk, b.Owner, b.From, false)
-		if err != nil {
-			return wrapf(err, "scan file chunk", "move checkpoint")
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return wrapf(err, "scan file chunk", "move checkpoint")
-		} else if n != 1 {
-			return domain.Errorf(domain.KindConflict, "scan_chunk_lost",
-				"chunk %d of scan file %d moved on without this delivery: its lease was taken over", b.Chunk, b.FileID)
-		}
-		return fn(ctx, &ScanTx{s: s, tx: tx, tenant: b.Tenant, fileID: b.FileID, chunk: b.Chunk, now: now})
-	})
-	if err != nil {
-		return fmt.Errorf("apply lines of chunk %d of scan file %d: %w", b.Chunk, b.FileID, err)
-	}
-	return nil
-}
-
-// ScanTx is the transaction of one batch of a scan file's lines. It reads
-// and writes within the batch's tenant only.
-type ScanTx struct {
-	s      *Store
-	tx     *sql.Tx
-	tenant string
-	fileID int64
-	chunk  int
-	now    time.Time
-}
-
-// Shipments returns the tenant's shipments with the waybill numbers ws,
-// without their items, by waybill. Numbers of no shipment are left out.
-func (t *ScanTx) Shipments(ctx context.Context, ws []domain.Waybill) (map[domain.Waybill]*domain.Shipment, error) {
-	found := make(map[domain.Waybill]*domain.Shipment, len(ws))
-	if len(ws) == 0 {
-		return found, nil
-	}
-	args := []any{t.tenant}
-	for _, w := range ws {
-		args = append(args, w)
-	}
-	list, err := queryShipments(ctx, t.tx, `SELECT `+shipmentColumns+` FROM shipments
-		WHERE tenant_id = ? AND waybill IN (`+placeholders(len(ws))+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	for _, sh := range list {
-		found[sh.Waybill] = sh
-	}
-	return found, nil
-}
-
-// Events returns the timelines of the tenant's shipments ids, by shipment,
-// each ordered by when its events occurred.
-func (t *ScanTx) Events(ctx context.Context, ids []int64) (map[int64][]domain.TrackingEvent, error) {
-	byShipment := make(map[int64][]domain.TrackingEvent, len(ids))
-	if len(ids) == 0 {
-		return byShipment, nil
-	}
-	args := []any{t.tenant}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, tenant_id, shipment_id, waybill, scan_type, status, station_code,
-		actor, source, incident_reason, note, occurred_at, recorded_at
-		FROM tracking_events WHERE tenant_id = ? AND shipment_id IN (`+placeholders(len(ids))+`)
-		ORDER BY shipment_id, occurred_at, id`, args...)
-	if err != nil {
-		return nil, wrapf(err, "tracking event", "list events of %d shipments", len(ids))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var ev domain.TrackingEvent
-		err := rows.Scan(&ev.ID, &ev.Tenant, &ev.ShipmentID, &ev.Waybill, &ev.Type, &ev.Status, &ev.Station,
-			&ev.Actor, &ev.Source, &ev.IncidentReason, &ev.Note, scanTime(&ev.OccurredAt), scanTime(&ev.RecordedAt))
-		if err != nil {
-			return nil, wrapf(err, "tracking event", "list events of %d shipments", len(ids))
-		}
-		byShipment[ev.ShipmentID] = append(byShipment[ev.ShipmentID], ev)
-	}
-	return byShipment, wrapf(rows.Err(), "tracking event", "list events of %d shipments", len(ids))
-}
-
-// ShipmentChange is what a batch does to one of the tenant's shipments:
-// it appends Events to the timeline and, when Status is not empty, moves
-// the shipment to it. As for Store.RecordEvent, every event is a change:
-// the shipment must still be at version Expect and goes to Expect plus
-// the number of events. Each event names the shipment's waybill and the
-// status it records.
-type ShipmentChange struct {
-	ShipmentID int64
-	Expect     int64
-	Status     domain.Status
-	Events     []domain.TrackingEvent
-}
-
-// Record makes changes, with as few statements as it can: one update for
-// the shipments and one insert for every few hundred events. A shipment
-// that is no longer at its expected version fails the batch with a
-// precondition error (code version_mismatch), as Store.RecordEvent does;
-// a missing one too. Empty changes are skipped.
-func (t *ScanTx) Record(ctx context.Context, changes []ShipmentChange) error {
-	var events []domain.TrackingEvent
-	var bumps []ShipmentChange
-	for _, c := range changes {
-		if len(c.Events) == 0 {
-			continue
-		}
-		for _, ev := range c.Events {
-			if ev.Waybill == "" || ev.Status == "" {
-				return domain.Errorf(domain.KindInvalid, "incomplete_event", "an event of a scan file names its waybill and status")
-			}
-			ev.Tenant, ev.ShipmentID = t.tenant, c.ShipmentID
-			if ev.OccurredAt = dbTime(ev.OccurredAt); ev.OccurredAt.IsZero() {
-				ev.OccurredAt = t.now
-			}
-			events = append(events, ev)
-		}
-		bumps = append(bumps, c)
-	}
-	const perInsert = 300
-	for len(bumps) > 0 {
-		n := min(len(bumps), t.s.d.caseUpdateRows())
-		t0 := time.Now()
-		if err := t.bump(ctx, bumps[:n]); err != nil {
-			return err
-		}
-		DebugBump += time.Since(t0)
-		bumps = bumps[n:]
-	}
-	for len(events) > 0 {
-		n := min(len(events), perInsert)
-		if err := t.insertEvents(ctx, events[:n]); err != nil {
-			return err
-		}
-		events = events[n:]
-	}
-	return nil
-}
-
-// bump moves each shipment of changes on by its events, provided every one
-// is still at its expected version: version, status and last event time
-// as Store.RecordEvent moves them, in one statement.
-func (t *ScanTx) bump(ctx context.Context, changes []ShipmentChange) error {
-	var version, status, last, check strings.Builder
-	var versionArgs, statusArgs, lastArgs, checkArgs []any
-	ids := make([]any, 0, len(changes))
-	for _, c := range changes {
-		latest := c.Events[0].OccurredAt
-		for _, ev := range c.Events[1:] {
-			if ev.OccurredAt.After(latest) {
-				latest = ev.OccurredAt
-			}
-		}
-		latest = dbTime(latest)
-		if latest.IsZero() {
-			latest = t.now
-		}
-		version.WriteString(" WHEN ? THEN ?")
-		versionArgs = append(versionArgs, c.ShipmentID, len(c.Events))
-		if c.Status != "" {
-			status.WriteString(" WHEN ? THEN ?")
-			statusArgs = append(statusArgs, c.ShipmentID, c.Status)
-		}
-		last.WriteString(" WHEN ? THEN CASE WHEN last_event_at < ? THEN ? ELSE last_event_at END")
-		lastArgs = append(lastArgs, c.ShipmentID, t.s.d.timeArg(latest), t.s.d.timeArg(latest))
-		check.WriteString(" WHEN ? THEN ?")
-		checkArgs = append(checkArgs, c.ShipmentID, c.Expect)
-		ids = append(ids, c.ShipmentID)
-	}
-	statusSet := "status"
-	if status.Len() > 0 {
-		statusSet = "CASE id" + status.String() + " ELSE status END"
-	}
-	query := `UPDATE shipments SET version = version + CASE id` + version.String() + ` END,
-		status = ` + statusSet + `, last_event_at = CASE id` + last.String() + ` END, updated_at = ?
-		WHERE tenant_id = ? AND id IN (` + placeholders(len(ids)) + `) AND version = CASE id` + check.String() + ` END`
-	args := append(append(append(versionArgs, statusArgs...), lastArgs...), t.s.d.timeArg(t.now), t.tenant)
-	args = append(append(args, ids...), checkArgs...)
-	res, err := t.tx.ExecContext(ctx, query, args...)
-	if err != nil {
-		return wrapf(err, "shipment", "update %d shipments", len(changes))
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return wrapf(err, "shipment", "update %d shipments", len(changes))
-	}
-	if int(n) != len(changes) {
-		return domain.Errorf(domain.KindPrecondition, "version_mismatch",
-			"%d of %d shipments changed while the batch was applied: reload them and try again", len(changes)-int(n), len(changes))
-	}
-	return nil
-}
-
-// insertEvents appends events, recorded now, in one statement.
-func (t *ScanTx) insertEvents(ctx context.Context, events []domain.TrackingEvent) error {
-	args := make([]any, 0, len(events)*12)
-	for _, ev := range events {
-		args = append(args, ev.Tenant, ev.ShipmentID, ev.Waybill, ev.Type, ev.Status, ev.Station, ev.Actor, ev.Source,
-			ev.IncidentReason, ev.Note, t.s.d.timeArg(ev.OccurredAt), t.s.d.timeArg(t.now))
-	}
-	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO tracking_events (tenant_id, shipment_id, waybill, scan_type, status,
-		station_code, actor, source, incident_reason, note, occurred_at, recorded_at)
-		VALUES `+row+strings.Repeat(", "+row, len(events)-1), args...)
-	return wrapf(err, "tracking event", "insert %d events", len(events))
-}
-
-// AddLines records the outcomes of lines of the batch's chunk. A line
-// recorded already fails the whole batch with conflict.
-func (t *ScanTx) AddLines(ctx context.Context, lines []ScanLine) error {
-	const perInsert = 500
-	for len(lines) > 0 {
-		n := min(len(lines), perInsert)
-		args := make([]any, 0, n*7)
-		for _, l := range lines[:n] {
-			if l.Chunk != t.chunk {
-				return domain.Errorf(domain.KindInvalid, "wrong_chunk", "line %d belongs to chunk %d, not %d", l.Line, l.Chunk, t.chunk)
-			}
-			args = append(args, t.tenant, t.fileID, l.Chunk, l.Line, clip(l.Waybill, MaxScanLineWaybill), l.Outcome, clip(l.Reason, MaxScanLineReason))
-		}
-		values := "(?, ?, ?, ?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?, ?, ?, ?)", n-1)
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO scan_lines (tenant_id, file_id, chunk_no, line_no, waybill, outcome, reason)
-			VALUES `+values, args...); err != nil {
-			return wrapf(err, "scan line", "record %d lines of chunk %d", n, t.chunk)
-		}
-		lines = lines[n:]
-	}
-	return nil
-}
-
-// clip cuts s to at most n characters.
-func clip(s string, n int) string {
-	i := 0
-	for pos := range s {
-		if i == n {
-			return s[:pos]
-		}
-		i++
-	}
-	return s
-}
-
-// ScanLines returns up to limit outcomes of chunk chunk of tenant's scan
-// file fileID, those after line after, in line order.
-func (s *Store) ScanLines(ctx context.Context, tenant string, fileID int64, chunk int, after int64, limit int) ([]ScanLine, error) {
-	if limit < 1 {
-		return nil, domain.Errorf(domain.KindInvalid, "invalid_limit", "the limit must be positive")
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT chunk_no, line_no, waybill, outcome, reason FROM scan_lines
-		WHERE tenant_id = ? AND file_id = ? AND chunk_no = ? AND line_no > ? ORDER BY line_no LIMIT ?`,
-		tenant, fileID, chunk, after, limit)
-	if err != nil {
-		return nil, wrapf(err, "scan line", "list lines of scan file %d", fileID)
-	}
-	defer rows.Close()
-	list := []ScanLine{}
-	for rows.Next() {
-		var l ScanLine
-		if err := rows.Scan(&l.Chunk, &l.Line, &l.Waybill, &l.Outcome, &l.Reason); err != nil {
-			return nil, wrapf(err, "scan line", "list lines of scan file %d", fileID)
-		}
-		list = append(list, l)
-	}
-	return list, wrapf(rows.Err(), "scan line", "list lines of scan file %d", fileID)
-}
-
-// ScanOutcomes counts the lines of tenant's scan file fileID by outcome.
-func (s *Store) ScanOutcomes(ctx context.Context, tenant string, fileID int64) (map[string]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT outcome, COUNT(*) FROM scan_lines WHERE tenant_id = ? AND file_id = ? GROUP BY outcome`,
-		tenant, fileID)
-	if err != nil {
-		return nil, wrapf(err, "scan line", "count lines of scan file %d", fileID)
-	}
-	defer rows.Close()
-	counts := map[string]int64{}
-	for rows.Next() {
-		var outcome string
-		var n int64
-		if err := rows.Scan(&outcome, &n); err != nil {
-			return nil, wrapf(err, "scan line", "count lines of scan file %d", fileID)
-		}
-		counts[outcome] = n
-	}
-	return counts, wrapf(rows.Err(), "scan line", "count lines of scan file %d", fileID)
-}
-
-var DebugBump time.Duration

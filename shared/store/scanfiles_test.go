@@ -319,3 +319,51 @@ func TestScanTxRecord(t *testing.T) {
 		}
 	}, storetest.WithClock(clk.Now))
 }
+
+func TestStaleScanFiles(t *testing.T) {
+	clk := newClock()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f, chunks := newScanFile("t1")
+		if _, err := s.CreateScanFile(ctx, f, chunks); err != nil {
+			t.Fatal(err)
+		}
+		stale := func() []int64 {
+			t.Helper()
+			list, err := s.StaleScanFiles(ctx, "t1", clk.Now().Add(-15*time.Minute), 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, f := range list {
+				ids = append(ids, f.ID)
+			}
+			return ids
+		}
+		if got := stale(); len(got) != 0 {
+			t.Errorf("a new file is stale: %v", got)
+		}
+		clk.Advance(20 * time.Minute)
+		if got := stale(); !reflect.DeepEqual(got, []int64{f.ID}) {
+			t.Errorf("stale files %v, want %d", got, f.ID)
+		}
+		if _, err := s.ClaimScanChunk(ctx, "t1", f.ID, 2, "w", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if got := stale(); len(got) != 0 {
+			t.Errorf("a file with a chunk just claimed is stale: %v", got)
+		}
+		clk.Advance(20 * time.Minute)
+		if got, err := s.StaleScanFiles(ctx, "t2", clk.Now(), 10); err != nil || len(got) != 0 {
+			t.Errorf("another tenant's stale files: %v, %v", got, err)
+		}
+		if err := s.CompleteScanFile(ctx, "t1", f.ID, "r"); err != nil {
+			t.Fatal(err)
+		}
+		if got := stale(); len(got) != 0 {
+			t.Errorf("a complete file is stale: %v", got)
+		}
+		_, err := s.StaleScanFiles(ctx, "t1", clk.Now(), 0)
+		wantKind(t, err, domain.KindInvalid)
+	}, storetest.WithClock(clk.Now))
+}

@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS scan_files (
     updated_at   DATETIME(6)   NOT NULL,
     PRIMARY KEY (id),
     UNIQUE KEY scan_files_tenant_id (tenant_id, id),
-    UNIQUE KEY scan_files_tenant_source (tenant_id, source_hash)
+    UNIQUE KEY scan_files_tenant_source (tenant_id, source_hash),
+    KEY scan_files_tenant_status (tenant_id, status, updated_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE IF NOT EXISTS scan_file_chunks (

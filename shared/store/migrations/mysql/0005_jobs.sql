@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS job_settings (
 
 -- last_event_at is the shipment's at the time of the alert: a later event
 -- starts a new silence, whose windows are alerted afresh. raised_at is the
--- tick's time, recorded_at the database's.
+-- tick's time, recorded_at the database's. No foreign key: an alert is a
+-- dedup record, and housekeeping deletes it by expires_at alone.
 CREATE TABLE IF NOT EXISTS shipment_alerts (
     tenant_id     VARCHAR(64) NOT NULL,
     shipment_id   BIGINT      NOT NULL,
@@ -30,8 +31,7 @@ CREATE TABLE IF NOT EXISTS shipment_alerts (
     expires_at    DATETIME(6) NOT NULL,
     PRIMARY KEY (tenant_id, shipment_id, rule, window_start),
     KEY shipment_alerts_tenant_window (tenant_id, window_start),
-    KEY shipment_alerts_expires (expires_at),
-    CONSTRAINT shipment_alerts_shipment FOREIGN KEY (tenant_id, shipment_id) REFERENCES shipments (tenant_id, id)
+    KEY shipment_alerts_expires (expires_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- The sweep and auto-receipt walk shipments of one status by the time of

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS scan_files (
 
 CREATE UNIQUE INDEX IF NOT EXISTS scan_files_tenant_id ON scan_files (tenant_id, id);
 CREATE UNIQUE INDEX IF NOT EXISTS scan_files_tenant_source ON scan_files (tenant_id, source_hash);
+CREATE INDEX IF NOT EXISTS scan_files_tenant_status ON scan_files (tenant_id, status, updated_at);
 
 CREATE TABLE IF NOT EXISTS scan_file_chunks (
     tenant_id    TEXT    NOT NULL,

@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS job_settings (
 
 -- last_event_at is the shipment's at the time of the alert: a later event
 -- starts a new silence, whose windows are alerted afresh. raised_at is the
--- tick's time, recorded_at the database's.
+-- tick's time, recorded_at the database's. No foreign key: an alert is a
+-- dedup record, and housekeeping deletes it by expires_at alone.
 CREATE TABLE IF NOT EXISTS shipment_alerts (
     tenant_id     TEXT    NOT NULL,
     shipment_id   INTEGER NOT NULL,
@@ -27,8 +28,7 @@ CREATE TABLE IF NOT EXISTS shipment_alerts (
     raised_at     TEXT    NOT NULL,
     recorded_at   TEXT    NOT NULL,
     expires_at    TEXT    NOT NULL,
-    PRIMARY KEY (tenant_id, shipment_id, rule, window_start),
-    FOREIGN KEY (tenant_id, shipment_id) REFERENCES shipments (tenant_id, id)
+    PRIMARY KEY (tenant_id, shipment_id, rule, window_start)
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS shipment_alerts_tenant_window ON shipment_alerts (tenant_id, window_start);
