@@ -21,6 +21,7 @@ Usage:
   logifn migrate                                          apply database migrations
   logifn token   --tenant ID --role ROLE [--subject ID] [--station CODE] [--ttl 24h]
                                                           print a signed bearer token
+  logifn tick    NAME [--payload JSON] [--time RFC3339]   fire a schedule of the running local platform now
   logifn seed                                             write the demo tenant's data
   logifn functions                                        list the functions and their triggers
   logifn put     [--type TYPE] FILE KEY                   upload a file through a presigned URL
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return migrate(ctx, rest, stdout)
 	case "token":
 		return token(rest, stdout)
+	case "tick":
+		return tick(ctx, rest, stdout)
 	case "seed":
 		return seed(ctx, rest, stdout)
 	case "functions":

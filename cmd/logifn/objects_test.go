@@ -188,7 +188,7 @@ func TestLocalUploadsFireFunctions(t *testing.T) {
 		got <- obj
 		return nil
 	})
-	h, err := mountAll(d, events)
+	h, _, err := mountAll(d, events, newTicks(d.Log, d.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

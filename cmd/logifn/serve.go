@@ -11,11 +11,14 @@ import (
 	"time"
 
 	"github.com/logifn/logifn/functions/registry"
+	webhookdispatch "github.com/logifn/logifn/functions/webhook-dispatch"
 	"github.com/logifn/logifn/shared/app"
 	"github.com/logifn/logifn/shared/blob/local"
 	"github.com/logifn/logifn/shared/config"
 	"github.com/logifn/logifn/shared/demo"
+	"github.com/logifn/logifn/shared/logging"
 	"github.com/logifn/logifn/shared/openapi"
+	"github.com/logifn/logifn/shared/reqctx"
 )
 
 // serve runs the local platform: every function on one port, on a migrated
@@ -50,14 +53,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := demo.Seed(ctx, d.Store, d.Now()); err != nil {
 		return err
 	}
-	events := newObjectEvents(d.Log)
-	handler, err := mountAll(d, events)
+	events, ticks := newObjectEvents(d.Log), newTicks(d.Log, d.Now)
+	handler, kicker, err := mountAll(d, events, ticks)
 	if err != nil {
 		return err
 	}
+	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBackground()
+	go kicker.Run(reqctx.WithLogger(background, d.Log.WithField(logging.FieldFunction, "webhook-dispatch")))
+	ticks.run(background)
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
-	if err := banner(stdout, d, "http://"+ln.Addr().String(), time.Since(start)); err != nil {
+	if err := banner(stdout, d, ticks, "http://"+ln.Addr().String(), time.Since(start)); err != nil {
 		return err
 	}
 	errc := make(chan error, 1)
@@ -73,6 +80,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	events.close(shutdown)
+	stopBackground()
+	ticks.wait()
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -81,35 +90,50 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 // mountAll builds every function in the manifest, mounts its routes on one
-// router and registers its object handler with events. With a local object
-// store, the router also takes presigned uploads, which fire events.
-func mountAll(d *app.Deps, events *objectEvents) (http.Handler, error) {
+// router, registers its object handler with events and its schedules with
+// ticks. Every function's writes kick the webhook dispatcher, which the
+// returned kicker runs. With a local object store, the router also takes
+// presigned uploads, which fire events.
+func mountAll(d *app.Deps, events *objectEvents, ticks *ticks) (http.Handler, *webhookdispatch.Kicker, error) {
 	rt := app.NewRouter(d, "local")
 	rt.Handle("GET "+openapi.Path, openapi.Handler())
+	rt.Handle(TickPattern, ticks.handler())
+	dispatch, err := webhookdispatch.Spec().New(d)
+	if err != nil {
+		return nil, nil, fmt.Errorf("build webhook-dispatch: %w", err)
+	}
+	kicker := webhookdispatch.NewKicker(dispatch.Tick)
 	for _, spec := range registry.All() {
-		h, err := spec.New(d)
-		if err != nil {
-			return nil, fmt.Errorf("build %s: %w", spec.Name, err)
+		h := dispatch
+		if spec.Name != webhookdispatch.Name {
+			if h, err = spec.New(d); err != nil {
+				return nil, nil, fmt.Errorf("build %s: %w", spec.Name, err)
+			}
+			h = webhookdispatch.AfterWrites(h, kicker.Kick)
 		}
 		if h.HTTP != nil {
 			rt.Mount(spec, h.HTTP)
 		}
 		events.add(spec, h.Object)
+		if err := ticks.add(spec, h.Tick); err != nil {
+			return nil, nil, err
+		}
 	}
 	if st, ok := d.Blob.(*local.Store); ok {
 		rt.Handle(local.UploadPattern, st.UploadHandler(maxLocalObjectBytes, events.created))
 	}
-	return rt.Handler(), nil
+	return rt.Handler(), kicker, nil
 }
 
 // banner prints where the local platform listens and a token per demo user.
-func banner(w io.Writer, d *app.Deps, base string, took time.Duration) error {
+func banner(w io.Writer, d *app.Deps, ticks *ticks, base string, took time.Duration) error {
 	fmt.Fprintf(w, "logifn local platform ready in %s\n", took.Round(time.Millisecond))
 	fmt.Fprintf(w, "  base URL   %s   (health: %s/healthz)\n", base, base)
 	fmt.Fprintf(w, "  API        %s%s   (OpenAPI 3)\n", base, openapi.Path)
 	fmt.Fprintf(w, "  database   %s %s\n", d.Config.DBDriver, d.Config.RedactedDSN())
 	fmt.Fprintf(w, "  objects    %s\n", objectsLine(d))
 	fmt.Fprintf(w, "  functions  %d on one port\n", len(registry.All()))
+	fmt.Fprintf(w, "  schedules  run here; fire one now with: logifn tick NAME   (%s)\n", strings.Join(ticks.names(), ", "))
 	fmt.Fprintf(w, "\nDemo tenant %q, tokens valid 24 h:\n", demo.Tenant)
 	for _, u := range demo.Users() {
 		tok, err := d.Keys.Mint(u, 24*time.Hour)
