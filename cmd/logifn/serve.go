@@ -109,7 +109,7 @@ func mountAll(d *app.Deps, events *objectEvents, ticks *ticks) (http.Handler, *w
 			if h, err = spec.New(d); err != nil {
 				return nil, nil, fmt.Errorf("build %s: %w", spec.Name, err)
 			}
-			h = webhookdispatch.AfterWrites(h, kicker.Kick)
+			h = app.AfterWrites(h, kicker.Kick)
 		}
 		if h.HTTP != nil {
 			rt.Mount(spec, h.HTTP)

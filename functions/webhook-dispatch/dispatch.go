@@ -26,7 +26,7 @@ import (
 )
 
 // Name is the function's name and its schedule's.
-const Name = "webhook-dispatch"
+const Name = app.WebhookDispatch
 
 // Spec is webhook-dispatch's manifest entry.
 func Spec() app.Spec {

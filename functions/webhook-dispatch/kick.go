@@ -2,9 +2,9 @@ package webhookdispatch
 
 import (
 	"context"
-	"net/http"
 	"time"
 
+	"github.com/logifn/logifn/shared/app"
 	"github.com/logifn/logifn/shared/platform"
 	"github.com/logifn/logifn/shared/reqctx"
 )
@@ -13,7 +13,7 @@ import (
 // as opposed to the schedule's. The function treats both alike; on a
 // cloud platform, an asynchronous invocation of webhook-dispatch with this
 // name (package invoke) kicks it.
-const KickName = "webhook-kick"
+const KickName = app.WebhookKick
 
 // Kicker runs dispatches in the background when asked, so that events
 // reach receivers moments after the write that made them rather than at
@@ -52,64 +52,3 @@ func (k *Kicker) Run(ctx context.Context) {
 		}
 	}
 }
-
-// AfterWrites returns h with kick called after every write it completes:
-// a POST, PUT, PATCH or DELETE answered 2xx, an object handled, a tick
-// handled. Any of them may have changed a shipment's status. Wrap every
-// function but webhook-dispatch itself.
-func AfterWrites(h platform.Handlers, kick func()) platform.Handlers {
-	if next := h.HTTP; next != nil {
-		h.HTTP = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
-				next.ServeHTTP(w, r)
-				return
-			}
-			sw := &statusWriter{ResponseWriter: w}
-			next.ServeHTTP(sw, r)
-			if sw.status >= 200 && sw.status < 300 {
-				kick()
-			}
-		})
-	}
-	if next := h.Object; next != nil {
-		h.Object = func(ctx context.Context, obj platform.ObjectCreated) error {
-			err := next(ctx, obj)
-			if err == nil {
-				kick()
-			}
-			return err
-		}
-	}
-	if next := h.Tick; next != nil {
-		h.Tick = func(ctx context.Context, t platform.Tick) error {
-			err := next(ctx, t)
-			if err == nil {
-				kick()
-			}
-			return err
-		}
-	}
-	return h
-}
-
-// statusWriter notes the status of a response.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -37,6 +37,11 @@ func run(spec Spec) error {
 	if err != nil {
 		return fmt.Errorf("build %s: %w", spec.Name, err)
 	}
+	if spec.Name != WebhookDispatch {
+		if kick := webhookKick(context.Background(), cfg, d.Log); kick != nil {
+			h = AfterWrites(h, kick)
+		}
+	}
 	rt := NewRouter(d, spec.Name)
 	if h.HTTP != nil {
 		rt.Mount(spec, h.HTTP)

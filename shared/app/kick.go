@@ -1,0 +1,70 @@
+package app
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/logifn/logifn/shared/config"
+	"github.com/logifn/logifn/shared/invoke"
+	"github.com/sirupsen/logrus"
+)
+
+// The function that delivers webhooks, and the tick name that asks it for
+// a dispatch after a write.
+const (
+	WebhookDispatch = "webhook-dispatch"
+	WebhookKick     = "webhook-kick"
+)
+
+// kickInterval is the least time between two kicks from one instance: a
+// burst of writes costs one invocation, and the dispatcher's own schedule
+// delivers whatever a skipped kick would have.
+const kickInterval = time.Second
+
+// remoteKicker asks webhook-dispatch for a dispatch through an
+// asynchronous invocation, at most once per kickInterval and never
+// blocking the write that kicks it.
+type remoteKicker struct {
+	inv  invoke.Invoker
+	log  *logrus.Logger
+	now  func() time.Time
+	mu   sync.Mutex
+	last time.Time
+}
+
+// webhookKick returns the kick a deployed function calls after its writes,
+// or nil when the platform offers no asynchronous invocation (then the
+// dispatcher's schedule alone delivers).
+func webhookKick(ctx context.Context, cfg config.Config, log *logrus.Logger) func() {
+	switch cfg.InvokeBackend {
+	case config.InvokeFC, config.InvokeLambda, config.InvokeHTTP:
+	default:
+		return nil
+	}
+	inv, err := invoke.Open(ctx, cfg, nil)
+	if err != nil {
+		log.WithError(err).Warn("webhooks are delivered on the dispatcher's schedule only")
+		return nil
+	}
+	k := &remoteKicker{inv: inv, log: log, now: time.Now}
+	return k.kick
+}
+
+func (k *remoteKicker) kick() {
+	k.mu.Lock()
+	now := k.now()
+	if now.Sub(k.last) < kickInterval {
+		k.mu.Unlock()
+		return
+	}
+	k.last = now
+	k.mu.Unlock()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := k.inv.Invoke(ctx, invoke.Call{Function: WebhookDispatch, Name: WebhookKick}); err != nil {
+			k.log.WithError(err).Warn("kick of webhook-dispatch failed; its schedule will deliver")
+		}
+	}()
+}
