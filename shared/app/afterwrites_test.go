@@ -55,4 +55,3 @@ func TestAfterWrites(t *testing.T) {
 		}
 	}
 }
-
