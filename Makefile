@@ -32,6 +32,10 @@ vet: ## go vet and a gofmt check
 fmt: ## format the code
 	gofmt -w $$(git ls-files -co --exclude-standard '*.go')
 
+.PHONY: bench
+bench: ## cold start and binary size of a few functions beside a minimal net/http server (bench/coldstart.json)
+	$(GO) test -count=1 -run '^$$' -bench '^BenchmarkColdStart$$' -benchtime 1x ./tests
+
 build: ## build dist/<function>/bootstrap for every function (GOARCH=amd64|arm64)
 	@for f in $(FUNCTIONS); do \
 		echo "build $$f ($(GOARCH))"; \

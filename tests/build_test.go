@@ -13,7 +13,7 @@ import (
 )
 
 // functionNames are the functions whose bootstrap binaries the suite builds.
-var functionNames = []string{"shipment-create", "shipment-get", "shipment-list"}
+var functionNames = []string{"shipment-create", "shipment-get", "shipment-list", "scan-file-ingest", "stale-sweep"}
 
 // builder builds the binaries once for the whole run.
 type builder struct {
