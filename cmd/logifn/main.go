@@ -26,6 +26,7 @@ Usage:
   logifn functions                                        list the functions and their triggers
   logifn put     [--type TYPE] FILE KEY                   upload a file through a presigned URL
                                                           (locally: to logifn serve, firing object functions)
+  logifn fc      invoke|publish|canary|rollback|promote   Function Compute releases (logifn fc help)
 
 Configuration comes from LOGIFN_* environment variables; see README.md.
 `
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return functions(rest, stdout)
 	case "put":
 		return put(ctx, rest, stdout)
+	case "fc":
+		return fcCommand(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

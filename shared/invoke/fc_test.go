@@ -2,16 +2,8 @@ package invoke_test
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/md5"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -19,17 +11,16 @@ import (
 
 	"github.com/logifn/logifn/shared/domain"
 	"github.com/logifn/logifn/shared/invoke"
+	"github.com/logifn/logifn/shared/invoke/fctest"
 	"github.com/logifn/logifn/shared/platform"
 )
 
 // fakeFC is Function Compute's API as far as asynchronous invocations go:
-// it checks each request as the service does (method, path, invocation
-// type, body digest, date and signature) and keeps the accepted ones.
+// fctest checks each request's signing as the service does, and check the
+// method, path and invocation type; it keeps the accepted invocations.
 type fakeFC struct {
+	*fctest.Server
 	t       *testing.T
-	keyID   string
-	secret  string
-	token   string
 	service string
 	status  int // answered instead of 202 when set
 
@@ -42,19 +33,16 @@ type fcInvocation struct {
 	body     []byte
 }
 
-func (f *fakeFC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Fc-Request-Id", "req-1")
+func (f *fakeFC) invoke(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	fn, problem := f.check(r, body)
+	fn, problem := f.check(r)
 	if problem != "" {
 		f.t.Logf("fake FC refuses %s %s: %s", r.Method, r.URL.Path, problem)
-		w.WriteHeader(http.StatusForbidden)
-		fmt.Fprintf(w, `{"ErrorCode":"SignatureNotMatch","ErrorMessage":%q}`, problem)
+		fctest.Error(w, http.StatusBadRequest, "InvalidArgument", problem)
 		return
 	}
 	if f.status != 0 {
-		w.WriteHeader(f.status)
-		fmt.Fprint(w, `{"ErrorCode":"Throttled","ErrorMessage":"try later"}`)
+		fctest.Error(w, f.status, "Throttled", "try later")
 		return
 	}
 	f.mu.Lock()
@@ -64,8 +52,8 @@ func (f *fakeFC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // check returns the invoked function, or what is wrong with the request.
-func (f *fakeFC) check(r *http.Request, body []byte) (function, problem string) {
-	prefix := "/2016-08-15/services/" + f.service + "/functions/"
+func (f *fakeFC) check(r *http.Request) (function, problem string) {
+	prefix := fctest.APIVersion + "/services/" + f.service + "/functions/"
 	fn, ok := strings.CutSuffix(strings.TrimPrefix(r.URL.Path, prefix), "/invocations")
 	switch {
 	case r.Method != http.MethodPost:
@@ -74,53 +62,21 @@ func (f *fakeFC) check(r *http.Request, body []byte) (function, problem string) 
 		return "", "path " + r.URL.Path
 	case r.Header.Get("X-Fc-Invocation-Type") != "Async":
 		return "", "invocation type " + r.Header.Get("X-Fc-Invocation-Type")
-	case f.token != "" && r.Header.Get("X-Fc-Security-Token") != f.token:
-		return "", "security token"
-	}
-	sum := md5.Sum(body)
-	if got := r.Header.Get("Content-MD5"); got != hex.EncodeToString(sum[:]) {
-		return "", "Content-MD5 " + got
-	}
-	date, err := http.ParseTime(r.Header.Get("Date"))
-	if err != nil || time.Since(date).Abs() > 15*time.Minute {
-		return "", "Date " + r.Header.Get("Date")
-	}
-	if got, want := r.Header.Get("Authorization"), "FC "+f.keyID+":"+f.signature(r); got != want {
-		return "", "Authorization " + got
 	}
 	return fn, ""
 }
 
-// signature computes the request's signature as Function Compute's API
-// documents it: HMAC-SHA256 over the method, Content-MD5, Content-Type,
-// Date, the x-fc-* headers (lower case, sorted) and the path.
-func (f *fakeFC) signature(r *http.Request) string {
-	var fcHeaders []string
-	for name, values := range r.Header {
-		if lower := strings.ToLower(name); strings.HasPrefix(lower, "x-fc-") {
-			fcHeaders = append(fcHeaders, lower+":"+values[0]+"\n")
-		}
-	}
-	sort.Strings(fcHeaders)
-	canonical := r.Method + "\n" + r.Header.Get("Content-MD5") + "\n" + r.Header.Get("Content-Type") + "\n" +
-		r.Header.Get("Date") + "\n" + strings.Join(fcHeaders, "") + r.URL.Path
-	mac := hmac.New(sha256.New, []byte(f.secret))
-	mac.Write([]byte(canonical))
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
-}
-
-func newFakeFC(t *testing.T) (*fakeFC, *httptest.Server) {
-	f := &fakeFC{t: t, keyID: "STS.key-id", secret: "fc-secret", token: "sts-token", service: "logifn"}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	return f, srv
+func newFakeFC(t *testing.T) (*fakeFC, *fctest.Server) {
+	f := &fakeFC{t: t, service: "logifn"}
+	f.Server = fctest.New(t, http.HandlerFunc(f.invoke))
+	return f, f.Server
 }
 
 func TestFCInvokesAsynchronously(t *testing.T) {
 	fake, srv := newFakeFC(t)
 	now := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
-	inv, err := invoke.NewFC(invoke.FCConfig{Endpoint: srv.URL, AccessKeyID: fake.keyID, AccessKeySecret: fake.secret,
-		SecurityToken: fake.token, Service: fake.service, Now: func() time.Time { return now }})
+	inv, err := invoke.NewFC(invoke.FCConfig{Endpoint: srv.URL, AccessKeyID: fake.KeyID, AccessKeySecret: fake.Secret,
+		SecurityToken: fake.Token, Service: fake.service, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,12 +112,12 @@ func TestFCErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fake, srv := newFakeFC(t)
 			fake.status = tt.status
-			secret := fake.secret
+			secret := fake.Secret
 			if tt.secret != "" {
 				secret = tt.secret
 			}
-			inv, err := invoke.NewFC(invoke.FCConfig{Endpoint: srv.URL, AccessKeyID: fake.keyID, AccessKeySecret: secret,
-				SecurityToken: fake.token, Service: fake.service})
+			inv, err := invoke.NewFC(invoke.FCConfig{Endpoint: srv.URL, AccessKeyID: fake.KeyID, AccessKeySecret: secret,
+				SecurityToken: fake.Token, Service: fake.service})
 			if err != nil {
 				t.Fatal(err)
 			}
