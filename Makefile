@@ -32,6 +32,10 @@ vet: ## go vet and a gofmt check
 fmt: ## format the code
 	gofmt -w $$(git ls-files -co --exclude-standard '*.go')
 
+.PHONY: smoke
+smoke: ## build every function as deployed and start each on FC, Knative, plain HTTP and Lambda
+	LOGIFN_SMOKE=1 $(GO) test -count=1 -run '^TestEveryBinaryStartsInEveryMode$$' -v ./tests | grep -E '^ *(--- |ok|FAIL|PASS)'
+
 .PHONY: bench
 bench: ## cold start and binary size of a few functions beside a minimal net/http server (bench/coldstart.json)
 	$(GO) test -count=1 -run '^$$' -bench '^BenchmarkColdStart$$' -benchtime 1x ./tests

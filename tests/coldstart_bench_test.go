@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/logifn/logifn/functions/registry"
 	"io"
 	"net"
 	"net/http"
@@ -20,9 +21,15 @@ import (
 	"time"
 )
 
-// coldStartFunctions are the functions BenchmarkColdStart measures: an
-// HTTP write, an HTTP read, an object trigger and a schedule.
-var coldStartFunctions = []string{"shipment-create", "shipment-get", "scan-file-ingest", "stale-sweep"}
+// coldStartFunctions are the functions BenchmarkColdStart measures: every
+// function of the manifest.
+func coldStartFunctions() []string {
+	var names []string
+	for _, spec := range registry.All() {
+		names = append(names, spec.Name)
+	}
+	return names
+}
 
 // coldStartRuns is how many cold starts of each binary are measured.
 const coldStartRuns = 10
@@ -69,7 +76,7 @@ func BenchmarkColdStart(b *testing.B) {
 	}
 	dir := b.TempDir()
 	pkgs := map[string]string{"baseline": baselinePkg}
-	for _, f := range coldStartFunctions {
+	for _, f := range coldStartFunctions() {
 		pkgs[f] = "./functions/" + f + "/cmd"
 	}
 	errs := make(chan error, len(pkgs))
@@ -92,10 +99,11 @@ func BenchmarkColdStart(b *testing.B) {
 		rep.Baseline = measureColdStart(b, "net/http baseline", filepath.Join(dir, "baseline"), func(port string) []string {
 			return []string{"PORT=" + port}
 		})
-		for _, f := range coldStartFunctions {
+		for _, f := range coldStartFunctions() {
 			c := measureColdStart(b, f, filepath.Join(dir, f), func(port string) []string {
 				return baseEnv().with(env{"FC_CUSTOM_LISTEN_PORT": port, "FC_FUNCTION_NAME": f, "FC_REGION": "cn-hangzhou",
-					"LOGIFN_DB_DRIVER": "sqlite", "LOGIFN_DB_DSN": db, "LOGIFN_INVOKE_BACKEND": "local"}).list()
+					"LOGIFN_DB_DRIVER": "sqlite", "LOGIFN_DB_DSN": db, "LOGIFN_INVOKE_BACKEND": "local",
+					"LOGIFN_BLOB_DRIVER": "local", "LOGIFN_BLOB_DIR": filepath.Join(dir, "objects")}).list()
 			})
 			c.SizeRatio = float64(c.SizeBytes) / float64(rep.Baseline.SizeBytes)
 			c.StartRatio = c.MedianMS / rep.Baseline.MedianMS
