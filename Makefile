@@ -7,7 +7,7 @@ FUNCTIONS := $(notdir $(patsubst %/cmd,%,$(wildcard functions/*/cmd)))
 LDFLAGS  := -s -w
 DIST     ?= dist
 
-.PHONY: run test test-short vet fmt build package logifn clean help
+.PHONY: run test test-short vet fmt build package logifn clean help knative-validate
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ test: vet ## run every test; MySQL suites need LOGIFN_TEST_MYSQL_DSN (CI sets it
 
 test-short: ## unit tests only, no binaries or end-to-end runs
 	$(GO) test -count=1 -short ./...
+
+knative-validate: ## check infra/knative with Knative's own types and validation (nested module, heavy)
+	cd infra/knative/validate && $(GO) test -count=1 ./...
 
 vet: ## go vet and a gofmt check
 	$(GO) vet ./...

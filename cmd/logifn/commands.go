@@ -99,12 +99,21 @@ func functions(args []string, stdout io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FUNCTION\tTRIGGER\tROLES\tMEMORY\tTIMEOUT")
 	for _, s := range registry.All() {
+		row := func(trigger, roles string) {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d MB\t%d s\n", s.Name, trigger, roles, s.MemoryMB, s.TimeoutSeconds)
+		}
 		for _, r := range s.Routes {
 			roles := "public"
 			if len(r.Roles) > 0 {
 				roles = fmt.Sprint(r.Roles)
 			}
-			fmt.Fprintf(tw, "%s\t%s %s\t%s\t%d MB\t%d s\n", s.Name, r.Method, r.Path, roles, s.MemoryMB, s.TimeoutSeconds)
+			row(r.Method+" "+r.Path, roles)
+		}
+		for _, o := range s.Objects {
+			row(fmt.Sprintf("object %s*%s", o.Prefix, o.Suffix), "-")
+		}
+		for _, c := range s.Schedules {
+			row(fmt.Sprintf("schedule %s (%s) %s", c.Cron, c.TimeZone, c.Name), "-")
 		}
 	}
 	return tw.Flush()
