@@ -253,6 +253,11 @@ func GenerateTemplate(specs []app.Spec) ([]byte, error) {
 		w("      Policies:")
 		w("        - S3CrudPolicy:")
 		w("            BucketName: !Ref UploadBucketName")
+		if s.Name != app.WebhookDispatch {
+			// Writes kick webhook-dispatch by an asynchronous invocation.
+			w("        - LambdaInvokePolicy:")
+			w("            FunctionName: !Sub \"${AWS::StackName}-%s\"", app.WebhookDispatch)
+		}
 		if IsEvent(s) {
 			w("        - LambdaInvokePolicy:")
 			w("            FunctionName: !Sub \"${AWS::StackName}-%s\"", s.Name)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,17 +27,18 @@ const kickInterval = time.Second
 // asynchronous invocation, at most once per kickInterval and never
 // blocking the write that kicks it.
 type remoteKicker struct {
-	inv  invoke.Invoker
-	log  *logrus.Logger
-	now  func() time.Time
-	mu   sync.Mutex
-	last time.Time
+	inv    invoke.Invoker
+	target string // webhook-dispatch's name as deployed
+	log    *logrus.Logger
+	now    func() time.Time
+	mu     sync.Mutex
+	last   time.Time
 }
 
-// webhookKick returns the kick a deployed function calls after its writes,
-// or nil when the platform offers no asynchronous invocation (then the
+// webhookKick returns the kick function name calls after its writes, or
+// nil when the platform offers no asynchronous invocation (then the
 // dispatcher's schedule alone delivers).
-func webhookKick(ctx context.Context, cfg config.Config, log *logrus.Logger) func() {
+func webhookKick(ctx context.Context, cfg config.Config, log *logrus.Logger, name string) func() {
 	switch cfg.InvokeBackend {
 	case config.InvokeFC, config.InvokeLambda, config.InvokeHTTP:
 	default:
@@ -47,8 +49,20 @@ func webhookKick(ctx context.Context, cfg config.Config, log *logrus.Logger) fun
 		log.WithError(err).Warn("webhooks are delivered on the dispatcher's schedule only")
 		return nil
 	}
-	k := &remoteKicker{inv: inv, log: log, now: time.Now}
+	k := &remoteKicker{inv: inv, target: deployedName(cfg.InvokeFunction, name, WebhookDispatch), log: log, now: time.Now}
 	return k.kick
+}
+
+// deployedName returns the name other is deployed under, given that the
+// running function, name in the manifest, is deployed as self: the deploy
+// files name every function alike, with one prefix (logifn-shipment-create
+// on Function Compute, <stack>-shipment-create on Lambda), so other gets the
+// same prefix.
+func deployedName(self, name, other string) string {
+	if prefix, ok := strings.CutSuffix(self, name); ok {
+		return prefix + other
+	}
+	return other
 }
 
 func (k *remoteKicker) kick() {
@@ -63,7 +77,7 @@ func (k *remoteKicker) kick() {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if err := k.inv.Invoke(ctx, invoke.Call{Function: WebhookDispatch, Name: WebhookKick}); err != nil {
+		if err := k.inv.Invoke(ctx, invoke.Call{Function: k.target, Name: WebhookKick}); err != nil {
 			k.log.WithError(err).Warn("kick of webhook-dispatch failed; its schedule will deliver")
 		}
 	}()

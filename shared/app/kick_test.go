@@ -35,7 +35,7 @@ func TestRemoteKickIsThrottled(t *testing.T) {
 	inv := &recordingInvoker{}
 	log, _ := logging.New(io.Discard, "json", "info")
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	k := &remoteKicker{inv: inv, log: log, now: func() time.Time { return now }}
+	k := &remoteKicker{inv: inv, target: WebhookDispatch, log: log, now: func() time.Time { return now }}
 	for range 10 {
 		k.kick()
 	}
@@ -51,5 +51,22 @@ func TestRemoteKickIsThrottled(t *testing.T) {
 	}
 	if c := inv.calls[0]; c.Function != WebhookDispatch || c.Name != WebhookKick {
 		t.Errorf("call = %+v", c)
+	}
+}
+
+// TestDeployedName: the kick reaches webhook-dispatch under the prefix the
+// deploy files give every function.
+func TestDeployedName(t *testing.T) {
+	tests := []struct{ self, name, want string }{
+		{"logifn-shipment-create", "shipment-create", "logifn-webhook-dispatch"},     // s.yaml
+		{"prod-stack-shipment-scan", "shipment-scan", "prod-stack-webhook-dispatch"}, // template.yaml
+		{"shipment-scan", "shipment-scan", "webhook-dispatch"},                       // Knative, local
+		{"", "shipment-scan", "webhook-dispatch"},                                    // not known
+		{"something-else", "shipment-scan", "webhook-dispatch"},
+	}
+	for _, tt := range tests {
+		if got := deployedName(tt.self, tt.name, WebhookDispatch); got != tt.want {
+			t.Errorf("deployedName(%q, %q) = %q, want %q", tt.self, tt.name, got, tt.want)
+		}
 	}
 }

@@ -38,7 +38,7 @@ func run(spec Spec) error {
 		return fmt.Errorf("build %s: %w", spec.Name, err)
 	}
 	if spec.Name != WebhookDispatch {
-		if kick := webhookKick(context.Background(), cfg, d.Log); kick != nil {
+		if kick := webhookKick(context.Background(), cfg, d.Log, spec.Name); kick != nil {
 			h = AfterWrites(h, kick)
 		}
 	}
