@@ -54,13 +54,3 @@ func All() []app.Spec {
 		webhookdispatch.Spec(),
 	}
 }
-
-// Find returns the spec named name.
-func Find(name string) (app.Spec, bool) {
-	for _, s := range All() {
-		if s.Name == name {
-			return s, true
-		}
-	}
-	return app.Spec{}, false
-}

@@ -35,11 +35,6 @@ type Principal struct {
 	Station string
 }
 
-// Staff reports whether p works for the carrier rather than sending parcels.
-func (p Principal) Staff() bool {
-	return p.Role == RoleCourier || p.Role == RoleOperator || p.Role == RoleAdmin
-}
-
 // CanSee reports whether p may read shipment s. Callers must already have
 // scoped s to p's tenant; the check here is within the tenant.
 func (p Principal) CanSee(s *Shipment) bool {

@@ -70,15 +70,6 @@ type Shipment struct {
 	UpdatedAt          time.Time    `json:"updated_at"`
 }
 
-// TotalWeightG is the actual weight of every item times its quantity.
-func (s *Shipment) TotalWeightG() int64 {
-	var g int64
-	for _, it := range s.Items {
-		g += it.WeightG * int64(it.Quantity)
-	}
-	return g
-}
-
 // Limits on what one shipment may hold.
 const (
 	MaxItems          = 100

@@ -35,11 +35,6 @@ func (s Status) Valid() bool {
 	return false
 }
 
-// Final reports whether no transition leaves s.
-func (s Status) Final() bool {
-	return s == StatusReceived || s == StatusReturned || s == StatusCancelled
-}
-
 var (
 	staff    = []Role{RoleCourier, RoleOperator, RoleAdmin, RoleSystem}
 	receiver = []Role{RoleCustomer, RoleAdmin, RoleSystem}
@@ -94,17 +89,6 @@ var transitions = map[Status]map[Status][]Role{
 		StatusReturned:  staff,
 		StatusException: staff,
 	},
-}
-
-// CanTransition reports whether role may move a shipment from one status to
-// another.
-func CanTransition(from, to Status, role Role) bool {
-	for _, r := range transitions[from][to] {
-		if r == role {
-			return true
-		}
-	}
-	return false
 }
 
 // CheckTransition returns nil when role may move a shipment from one status
