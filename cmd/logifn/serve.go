@@ -18,6 +18,7 @@ import (
 	"github.com/logifn/logifn/shared/demo"
 	"github.com/logifn/logifn/shared/logging"
 	"github.com/logifn/logifn/shared/openapi"
+	"github.com/logifn/logifn/shared/platform"
 	"github.com/logifn/logifn/shared/reqctx"
 )
 
@@ -62,8 +63,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stopBackground()
 	go kicker.Run(reqctx.WithLogger(background, d.Log.WithField(logging.FieldFunction, "webhook-dispatch")))
 	ticks.run(background)
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+	srv := platform.NewServer(handler)
 	if err := banner(stdout, d, ticks, "http://"+ln.Addr().String(), time.Since(start)); err != nil {
 		return err
 	}

@@ -79,9 +79,10 @@ func firstOf(ss ...string) string {
 	return ""
 }
 
-// newServer returns a server for handler with limits suited to a function
-// behind a platform's front end.
-func newServer(handler http.Handler) *http.Server {
+// NewServer returns a server for handler with the limits every logifn
+// server keeps: header, read, write and idle timeouts against slow clients,
+// and a cap on header size.
+func NewServer(handler http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -99,7 +100,7 @@ func serve(ctx context.Context, d *dispatcher, addr string, handler http.Handler
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := newServer(handler)
+	srv := NewServer(handler)
 	d.startLog(ln.Addr().String()).Info("listening")
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
