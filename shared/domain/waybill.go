@@ -6,7 +6,7 @@ import (
 )
 
 // Waybill numbers have the form LF + ten-digit serial + one check digit, for
-// example LF00000000013. The check digit is a weighted sum modulo 11:
+// example LF00000000019. The check digit is a weighted sum modulo 11:
 //
 //	weights, from the rightmost serial digit leftwards: 2 3 4 5 6 7 2 3 4 5
 //	r     = (sum of weight × digit) mod 11

@@ -16,7 +16,7 @@ import (
 )
 
 // wrapf translates err and wraps it with the operation, formatted from
-// format and args: "get shipment LF00000000013: not_found: ...". what names
+// format and args: "get shipment LF00000000019: not_found: ...". what names
 // the thing the operation is about ("shipment", "station") for the safe
 // message. A nil err gives nil.
 func wrapf(err error, what, format string, args ...any) error {
