@@ -12,6 +12,7 @@ import (
 
 	"github.com/logifn/logifn/functions/registry"
 	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/app/storage"
 	"github.com/logifn/logifn/shared/auth"
 	"github.com/logifn/logifn/shared/config"
 	"github.com/logifn/logifn/shared/demo"
@@ -130,5 +131,5 @@ func localDeps(getenv func(string) string) (*app.Deps, error) {
 			return nil, err
 		}
 	}
-	return app.NewDeps(cfg)
+	return app.NewDeps(cfg, storage.Backends)
 }

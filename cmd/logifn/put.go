@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/app/storage"
 	"github.com/logifn/logifn/shared/config"
 )
 
@@ -43,7 +43,7 @@ func put(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := app.OpenBlob(ctx, cfg, time.Now)
+	st, err := storage.Open(ctx, cfg, time.Now)
 	if err != nil {
 		return fmt.Errorf("put: %w", err)
 	}

@@ -35,6 +35,7 @@ type claims struct {
 type Keys struct {
 	secret []byte
 	now    func() time.Time
+	seen   verifiedTokens
 }
 
 // NewKeys returns keys for secret, which must be at least MinSecretLen bytes.
@@ -70,10 +71,16 @@ func (k *Keys) Mint(p domain.Principal, ttl time.Duration) (string, error) {
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(k.secret)
 }
 
+// leeway is the clock skew Verify tolerates in a token's times.
+const leeway = 30 * time.Second
+
 // Verify parses token and returns its principal. Every failure is an
 // unauthorized error whose message does not say which check failed beyond
 // what helps an honest caller.
 func (k *Keys) Verify(token string) (domain.Principal, error) {
+	if p, ok := k.seen.get(token, k.now()); ok {
+		return p, nil
+	}
 	var c claims
 	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return k.secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -82,7 +89,7 @@ func (k *Keys) Verify(token string) (domain.Principal, error) {
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(k.now),
-		jwt.WithLeeway(30*time.Second),
+		jwt.WithLeeway(leeway),
 	)
 	if err != nil {
 		msg := "the bearer token is invalid"
@@ -95,6 +102,7 @@ func (k *Keys) Verify(token string) (domain.Principal, error) {
 	if err := validPrincipal(p); err != nil {
 		return domain.Principal{}, domain.Wrap(domain.KindUnauthorized, "invalid_token", "the bearer token lacks required claims", err)
 	}
+	k.seen.put(token, p, c.RegisteredClaims)
 	return p, nil
 }
 

@@ -4,13 +4,27 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 )
 
-// bucketName is what OSS and S3 both accept as a bucket name.
-var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+// validBucket reports whether name is what OSS and S3 both accept as a
+// bucket name: 3 to 63 lower-case letters, digits, '.' and '-', starting
+// and ending with a letter or digit. It is written out rather than a
+// regular expression compiled at start-up, which every cold start would pay.
+func validBucket(name string) bool {
+	if len(name) < 3 || len(name) > 63 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		alnum := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || i == len(name)-1 || c != '.' && c != '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // loadBlob reads the object storage settings into c. The local driver is
 // the default in local mode; a deployed function has none unless
@@ -60,7 +74,7 @@ func loadBlob(getenv func(string) string, mode Mode, c *Config, errs *[]string) 
 	}
 	if c.BlobBucket == "" {
 		*errs = append(*errs, "LOGIFN_BLOB_BUCKET is required when LOGIFN_BLOB_DRIVER="+c.BlobDriver)
-	} else if !bucketName.MatchString(c.BlobBucket) {
+	} else if !validBucket(c.BlobBucket) {
 		*errs = append(*errs, fmt.Sprintf("LOGIFN_BLOB_BUCKET %q: want 3 to 63 lower-case letters, digits, dots and hyphens", c.BlobBucket))
 	}
 	if c.BlobEndpoint != "" {

@@ -76,3 +76,17 @@ func TestBlobRejectsBadValues(t *testing.T) {
 		t.Errorf("s3 with a bucket: %v", err)
 	}
 }
+
+// TestValidBucket: the bucket rule OSS and S3 share, at its edges.
+func TestValidBucket(t *testing.T) {
+	tests := map[string]bool{
+		"abc": true, "logifn-local": true, "a.b-c9": true, "0ab": true, strings.Repeat("a", 63): true,
+		"": false, "ab": false, strings.Repeat("a", 64): false, "-ab": false, "ab-": false, ".ab": false,
+		"ab.": false, "Bad_Bucket": false, "aBc": false, "a_b": false, "a b": false, "añb": false,
+	}
+	for name, want := range tests {
+		if got := validBucket(name); got != want {
+			t.Errorf("validBucket(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

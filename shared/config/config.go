@@ -4,6 +4,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -45,6 +46,10 @@ type Config struct {
 	LogLevel          string        `env:"LOGIFN_LOG_LEVEL"`
 	MaxBodyBytes      int64         `env:"LOGIFN_MAX_BODY_BYTES"`
 	RequestTimeout    time.Duration `env:"LOGIFN_REQUEST_TIMEOUT"`
+	// How long a client may take to send a request's headers, and the
+	// whole request: slower clients are cut off (see ServerTimeouts).
+	ReadHeaderTimeout time.Duration `env:"LOGIFN_READ_HEADER_TIMEOUT"`
+	ReadTimeout       time.Duration `env:"LOGIFN_READ_TIMEOUT"`
 	PublicTenant      string        `env:"LOGIFN_PUBLIC_TENANT"`
 
 	// Object storage. BlobDriver is empty when a function needs none.
@@ -112,7 +117,6 @@ func Load(getenv func(string) string, mode Mode) (Config, error) {
 		LogLevel:          str(getenv, "LOGIFN_LOG_LEVEL", "info"),
 		MaxBodyBytes:      1 << 20,
 		DBMaxOpenConns:    4,
-		DBMaxIdleConns:    2,
 		DBConnMaxLifetime: 5 * time.Minute,
 		DBConnMaxIdleTime: time.Minute,
 		RequestTimeout:    10 * time.Second,
@@ -130,6 +134,11 @@ func Load(getenv func(string) string, mode Mode) (Config, error) {
 	loadInvoke(getenv, &c, &errs)
 	loadWebhook(getenv, mode, &c, &errs)
 	intVar(getenv, "LOGIFN_DB_MAX_OPEN_CONNS", &c.DBMaxOpenConns, 1, 1000, &errs)
+	// Fewer idle than open connections makes a busy instance close and
+	// reopen connections all the time (thousands a second at four
+	// concurrent requests and four connections), so idle follows open
+	// unless set; ConnMaxIdleTime still closes them once the instance idles.
+	c.DBMaxIdleConns = c.DBMaxOpenConns
 	intVar(getenv, "LOGIFN_DB_MAX_IDLE_CONNS", &c.DBMaxIdleConns, 0, 1000, &errs)
 	var maxBody int
 	if intVar(getenv, "LOGIFN_MAX_BODY_BYTES", &maxBody, 1024, 64<<20, &errs) {
@@ -138,6 +147,11 @@ func Load(getenv func(string) string, mode Mode) (Config, error) {
 	durVar(getenv, "LOGIFN_DB_CONN_MAX_LIFETIME", &c.DBConnMaxLifetime, &errs)
 	durVar(getenv, "LOGIFN_DB_CONN_MAX_IDLE_TIME", &c.DBConnMaxIdleTime, &errs)
 	durVar(getenv, "LOGIFN_REQUEST_TIMEOUT", &c.RequestTimeout, &errs)
+	if header, read, err := ServerTimeouts(getenv); err != nil {
+		errs = append(errs, err.Error())
+	} else {
+		c.ReadHeaderTimeout, c.ReadTimeout = header, read
+	}
 	switch c.DBDriver {
 	case "sqlite":
 		if c.DBDSN == "" {
@@ -161,6 +175,29 @@ func Load(getenv func(string) string, mode Mode) (Config, error) {
 		return Config{}, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// Defaults of the HTTP server's timeouts against slow clients.
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+)
+
+// ServerTimeouts reads LOGIFN_READ_HEADER_TIMEOUT and LOGIFN_READ_TIMEOUT
+// through getenv: how long a client may take to send its headers, and its
+// whole request. The platform's HTTP server reads them here, as Load does.
+func ServerTimeouts(getenv func(string) string) (header, read time.Duration, err error) {
+	header, read = DefaultReadHeaderTimeout, DefaultReadTimeout
+	var errs []string
+	durVar(getenv, "LOGIFN_READ_HEADER_TIMEOUT", &header, &errs)
+	durVar(getenv, "LOGIFN_READ_TIMEOUT", &read, &errs)
+	if len(errs) == 0 && header > read {
+		errs = append(errs, "LOGIFN_READ_HEADER_TIMEOUT must not be longer than LOGIFN_READ_TIMEOUT")
+	}
+	if len(errs) > 0 {
+		return 0, 0, errors.New(strings.Join(errs, "; "))
+	}
+	return header, read, nil
 }
 
 // RedactedDSN returns the database DSN with any password masked, for logs.

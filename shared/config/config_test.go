@@ -93,3 +93,25 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+// TestIdleConnectionsFollowOpen: unless set, an instance keeps as many idle
+// connections as it may open, so that a busy pool does not reconnect.
+func TestIdleConnectionsFollowOpen(t *testing.T) {
+	for _, tt := range []struct {
+		vars map[string]string
+		want int
+	}{
+		{map[string]string{}, 4},
+		{map[string]string{"LOGIFN_DB_MAX_OPEN_CONNS": "9"}, 9},
+		{map[string]string{"LOGIFN_DB_MAX_OPEN_CONNS": "9", "LOGIFN_DB_MAX_IDLE_CONNS": "1"}, 1},
+	} {
+		tt.vars["LOGIFN_JWT_SECRET"] = secret
+		c, err := Load(env(tt.vars), Function)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.DBMaxIdleConns != tt.want {
+			t.Errorf("%v: idle connections %d, want %d", tt.vars, c.DBMaxIdleConns, tt.want)
+		}
+	}
+}

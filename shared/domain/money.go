@@ -95,7 +95,33 @@ type moneyJSON struct {
 
 // MarshalJSON writes m as {"amount":"12.50","currency":"CNY"}.
 func (m Money) MarshalJSON() ([]byte, error) {
-	return json.Marshal(moneyJSON{Amount: m.String(), Currency: m.Currency})
+	// Written out: listings render many amounts, and json.Marshal of a
+	// struct here costs more than the rest of each amount's encoding.
+	b := make([]byte, 0, 48)
+	b = append(b, `{"amount":"`...)
+	b = append(b, m.String()...)
+	b = append(b, `","currency":`...)
+	if !plainCode(m.Currency) {
+		cur, err := json.Marshal(m.Currency)
+		if err != nil {
+			return nil, err
+		}
+		return append(append(b, cur...), '}'), nil
+	}
+	b = append(b, '"')
+	b = append(b, m.Currency...)
+	return append(b, `"}`...), nil
+}
+
+// plainCode reports whether s is upper-case ASCII letters only, which
+// JSON quotes as they are.
+func plainCode(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // UnmarshalJSON reads {"amount":"12.50","currency":"CNY"} exactly.

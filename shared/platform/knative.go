@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/cloudevents/sdk-go/v2/binding"
 	cehttp "github.com/cloudevents/sdk-go/v2/protocol/http"
@@ -23,11 +24,27 @@ func newKnativeHandler(d *dispatcher) http.Handler {
 }
 
 func (a *knativeAdapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if cehttp.NewMessageFromHttpRequest(r).ReadEncoding() == binding.EncodingUnknown {
+	if !mayBeCloudEvent(r) || cehttp.NewMessageFromHttpRequest(r).ReadEncoding() == binding.EncodingUnknown {
 		a.d.serveHTTP(w, r)
 		return
 	}
 	a.deliver(w, r)
+}
+
+// ceMediaType starts the Content-Type of every structured-mode CloudEvent
+// (application/cloudevents+json, application/cloudevents-batch+json).
+const ceMediaType = "application/cloudevents"
+
+// mayBeCloudEvent tells, from two headers and without allocating, the
+// requests that cannot be CloudEvents: neither a binary-mode ce-specversion
+// header nor a structured-mode Content-Type. Every API request is one, and
+// skips the SDK's full check.
+func mayBeCloudEvent(r *http.Request) bool {
+	if r.Header.Get("Ce-Specversion") != "" {
+		return true
+	}
+	ct := strings.TrimSpace(r.Header.Get("Content-Type"))
+	return len(ct) >= len(ceMediaType) && strings.EqualFold(ct[:len(ceMediaType)], ceMediaType)
 }
 
 // deliver handles one CloudEvent. Its id is the request id. Success and

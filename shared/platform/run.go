@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/logifn/logifn/shared/config"
 	"github.com/logifn/logifn/shared/logging"
 	"github.com/sirupsen/logrus"
 )
@@ -81,12 +82,13 @@ func firstOf(ss ...string) string {
 
 // NewServer returns a server for handler with the limits every logifn
 // server keeps: header, read, write and idle timeouts against slow clients,
-// and a cap on header size.
+// and a cap on header size (431 past it). A function's server takes its
+// read timeouts from the environment (config.ServerTimeouts).
 func NewServer(handler http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
+		ReadHeaderTimeout: config.DefaultReadHeaderTimeout,
+		ReadTimeout:       config.DefaultReadTimeout,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
@@ -101,6 +103,12 @@ func serve(ctx context.Context, d *dispatcher, addr string, handler http.Handler
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	srv := NewServer(handler)
+	header, read, err := config.ServerTimeouts(os.Getenv)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv.ReadHeaderTimeout, srv.ReadTimeout = header, read
 	d.startLog(ln.Addr().String()).Info("listening")
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

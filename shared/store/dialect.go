@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // dialect holds the few things MySQL and SQLite really do differently.
@@ -31,6 +30,9 @@ type dialect interface {
 	// statement in time quadratic in its arms and runs it in process, so
 	// small ones win; MySQL is a network round trip away, so large ones do.
 	caseUpdateRows() int
+	// bumpCounter adds one to tenant's waybill counter and returns its new
+	// value, in one statement, or found false when tenant has none.
+	bumpCounter(ctx context.Context, db *sql.DB, tenant string) (next int64, found bool, err error)
 }
 
 // sqliteTimeLayout is how SQLite stores times: UTC text of fixed width, so
@@ -59,7 +61,35 @@ func (sqliteDialect) lockMigrations(context.Context, *sql.Conn) (func(), error) 
 	return func() {}, nil
 }
 
+// bumpCounter reads the new value back with RETURNING.
+func (sqliteDialect) bumpCounter(ctx context.Context, db *sql.DB, tenant string) (int64, bool, error) {
+	var next int64
+	err := db.QueryRowContext(ctx, `UPDATE waybill_counters SET next_serial = next_serial + 1 WHERE tenant_id = ?
+		RETURNING next_serial`, tenant).Scan(&next)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return next, err == nil, err
+}
+
 type mysqlDialect struct{}
+
+// bumpCounter has the new value handed back as the statement's insert id
+// (LAST_INSERT_ID(expr)): MySQL has no UPDATE ... RETURNING. The id belongs
+// to the connection and comes with the statement's answer, so concurrent
+// bumps never see each other's values.
+func (mysqlDialect) bumpCounter(ctx context.Context, db *sql.DB, tenant string) (int64, bool, error) {
+	res, err := db.ExecContext(ctx, `UPDATE waybill_counters SET next_serial = LAST_INSERT_ID(next_serial + 1) WHERE tenant_id = ?`, tenant)
+	if err != nil {
+		return 0, false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n == 0 {
+		return 0, false, err
+	}
+	next, err := res.LastInsertId()
+	return next, err == nil, err
+}
 
 func (mysqlDialect) name() string { return DriverMySQL }
 
@@ -106,6 +136,9 @@ var errMigrationLocked = errors.New("another process is migrating the database")
 // file: writers wait for each other (busy_timeout, BEGIN IMMEDIATE) rather
 // than fail, and WAL lets readers go on while one writes.
 func openSQLite(path string) (*sql.DB, error) {
+	if !sqliteBuiltIn {
+		return nil, errors.New("this binary is built without SQLite (tag nosqlite): set LOGIFN_DB_DRIVER=mysql")
+	}
 	if strings.HasPrefix(path, "file:") || path == ":memory:" {
 		return nil, errors.New("the SQLite DSN must be a file path, not a URI or :memory:")
 	}
@@ -116,9 +149,9 @@ func openSQLite(path string) (*sql.DB, error) {
 }
 
 // openMySQL opens a pool on the MySQL DSN. Times travel as UTC
-// time.Time values, and an UPDATE reports the rows it matched rather than
-// the rows it changed, as SQLite does.
-func openMySQL(dsn string) (*sql.DB, error) {
+// time.Time values, an UPDATE reports the rows it matched rather than the
+// rows it changed, as SQLite does, and arguments are interpolated.
+func openMySQL(dsn string, log mysql.Logger) (*sql.DB, error) {
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("parse MySQL DSN: %s", redactPassword(err.Error(), dsn))
@@ -129,6 +162,14 @@ func openMySQL(dsn string) (*sql.DB, error) {
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
 	cfg.ClientFoundRows = true
+	// The driver puts the arguments into the statement itself instead of
+	// preparing it on the server first: one round trip per statement rather
+	// than two or three. It escapes as the connection's character set
+	// requires (utf8mb4; the driver refuses interpolation with the
+	// multi-byte sets where escaping is unsafe) and honours the server's
+	// NO_BACKSLASH_ESCAPES mode.
+	cfg.InterpolateParams = true
+	cfg.Logger = log
 	defaultDuration(&cfg.Timeout, 5*time.Second)
 	defaultDuration(&cfg.ReadTimeout, 30*time.Second)
 	defaultDuration(&cfg.WriteTimeout, 30*time.Second)

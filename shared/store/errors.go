@@ -11,8 +11,6 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/logifn/logifn/shared/domain"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // wrapf translates err and wraps it with the operation, formatted from
@@ -51,11 +49,7 @@ func isDuplicate(err error) bool {
 	if errors.As(err, &me) {
 		return me.Number == 1062 // ER_DUP_ENTRY
 	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return false
+	return sqliteDuplicate(err)
 }
 
 // mysqlTransient lists MySQL server errors that pass when retried later.
@@ -85,10 +79,5 @@ func isUnavailable(err error) bool {
 	if errors.As(err, &me) {
 		return mysqlTransient[me.Number]
 	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		primary := se.Code() & 0xff
-		return primary == sqlite3.SQLITE_BUSY || primary == sqlite3.SQLITE_LOCKED
-	}
-	return false
+	return sqliteBusy(err)
 }

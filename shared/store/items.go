@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/logifn/logifn/shared/domain"
@@ -39,52 +38,56 @@ type ItemRow struct {
 
 // ListItems returns up to f.Limit of tenant's items matching f, ordered by
 // shipment from the newest and then as listed in the shipment.
+//
+// The query picks the page's shipments first, walking the same indexes as
+// ListShipments (a station filter is a UNION ALL of the origin and the
+// destination index), and only then joins their items: sorting the items
+// of the whole tenant would cost time in proportion to its size. Every
+// shipment has at least one item, so f.Limit shipments after the cursor's
+// own carry enough items for the page.
 func (s *Store) ListItems(ctx context.Context, tenant string, f ItemFilter) ([]ItemRow, error) {
 	if f.Limit < 1 || f.Limit > maxQueryLimit {
 		return nil, domain.Errorf(domain.KindInvalid, "invalid_limit", "limit must be between 1 and %d", maxQueryLimit)
 	}
-	where, args := `s.tenant_id = ?`, []any{tenant}
-	if f.Station != "" {
-		where, args = where+` AND (s.origin_station = ? OR s.destination_station = ?)`, append(args, f.Station, f.Station)
-	}
-	if f.Status != "" {
-		where, args = where+` AND s.status = ?`, append(args, f.Status)
-	}
-	if !f.CreatedFrom.IsZero() {
-		where, args = where+` AND s.created_at >= ?`, append(args, s.d.timeArg(dbTime(f.CreatedFrom)))
-	}
-	if !f.CreatedTo.IsZero() {
-		where, args = where+` AND s.created_at < ?`, append(args, s.d.timeArg(dbTime(f.CreatedTo)))
-	}
+	sf := ShipmentFilter{Station: f.Station, Status: f.Status, CreatedFrom: f.CreatedFrom, CreatedTo: f.CreatedTo, Limit: f.Limit + 1}
+	var after string
+	var afterArgs []any
 	if f.After.ShipmentID > 0 {
-		where += ` AND (i.shipment_id < ? OR (i.shipment_id = ? AND i.seq > ?))`
-		args = append(args, f.After.ShipmentID, f.After.ShipmentID, f.After.Seq)
+		sf.Before = f.After.ShipmentID + 1 // the cursor's shipment may have items left
+		after = ` WHERE i.shipment_id < ? OR (i.shipment_id = ? AND i.seq > ?)`
+		afterArgs = []any{f.After.ShipmentID, f.After.ShipmentID, f.After.Seq}
 	}
+	shipments, args := s.listQuery(tenant, sf)
 	query := `SELECT i.shipment_id, i.seq, i.name, i.quantity, i.weight_g, i.length_mm, i.width_mm, i.height_mm,
 		i.declared_value, s.currency, s.waybill, s.status, s.origin_station, s.destination_station, s.created_at
-		FROM shipment_items i JOIN shipments s ON s.tenant_id = i.tenant_id AND s.id = i.shipment_id
-		WHERE ` + where + ` ORDER BY i.shipment_id DESC, i.seq LIMIT ?`
-	var list []ItemRow
-	err := s.inTx(ctx, true, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, query, append(args, f.Limit)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r ItemRow
-			err := rows.Scan(&r.Cursor.ShipmentID, &r.Cursor.Seq, &r.Name, &r.Quantity, &r.WeightG, &r.LengthMM, &r.WidthMM,
-				&r.HeightMM, &r.DeclaredValue.Amount, &r.DeclaredValue.Currency, &r.Waybill, &r.Status, &r.OriginStation,
-				&r.DestinationStation, scanTime(&r.ShipmentCreatedAt))
-			if err != nil {
-				return err
-			}
-			list = append(list, r)
-		}
-		return rows.Err()
-	})
+		FROM (` + shipments + `) AS s JOIN shipment_items i ON i.tenant_id = s.tenant_id AND i.shipment_id = s.id` +
+		after + ` ORDER BY i.shipment_id DESC, i.seq LIMIT ?`
+	args = append(append(args, afterArgs...), f.Limit)
+	list, err := queryItems(ctx, s.db, query, args...)
 	if err != nil {
 		return nil, wrapf(err, "shipment item", "list items")
 	}
 	return list, nil
+}
+
+// queryItems runs one query of ListItems: a single statement, which needs
+// no transaction.
+func queryItems(ctx context.Context, q querier, query string, args ...any) ([]ItemRow, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []ItemRow
+	for rows.Next() {
+		var r ItemRow
+		err := rows.Scan(&r.Cursor.ShipmentID, &r.Cursor.Seq, &r.Name, &r.Quantity, &r.WeightG, &r.LengthMM, &r.WidthMM,
+			&r.HeightMM, &r.DeclaredValue.Amount, &r.DeclaredValue.Currency, &r.Waybill, &r.Status, &r.OriginStation,
+			&r.DestinationStation, scanTime(&r.ShipmentCreatedAt))
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, r)
+	}
+	return list, rows.Err()
 }

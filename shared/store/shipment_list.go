@@ -35,15 +35,14 @@ func (s *Store) ListShipments(ctx context.Context, tenant string, f ShipmentFilt
 		return nil, domain.Errorf(domain.KindInvalid, "invalid_limit", "limit must be between 1 and %d", maxQueryLimit)
 	}
 	query, args := s.listQuery(tenant, f)
-	var list []*domain.Shipment
-	err := s.inTx(ctx, true, func(tx *sql.Tx) error {
-		var err error
-		if list, err = queryShipments(ctx, tx, query, args...); err != nil {
-			return err
-		}
-		return loadItems(ctx, tx, tenant, list)
-	})
+	// No transaction: items are written with their shipment and never
+	// change, so the second query finds all of them, and BEGIN and COMMIT
+	// would cost two more round trips.
+	list, err := queryShipments(ctx, s.db, query, args...)
 	if err != nil {
+		return nil, err
+	}
+	if err := loadItems(ctx, s.db, tenant, list); err != nil {
 		return nil, err
 	}
 	return list, nil
@@ -84,8 +83,14 @@ func (s *Store) listQuery(tenant string, f ShipmentFilter) (string, []any) {
 	return query, append(all, f.Limit)
 }
 
-func queryShipments(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]*domain.Shipment, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
+// querier is a *sql.DB, *sql.Conn or *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func queryShipments(ctx context.Context, q querier, query string, args ...any) ([]*domain.Shipment, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, wrapf(err, "shipment", "list shipments")
 	}
@@ -113,13 +118,7 @@ type rowScanner interface{ Scan(dest ...any) error }
 
 func scanShipment(r rowScanner) (*domain.Shipment, error) {
 	var sh domain.Shipment
-	snd, rcv := &sh.Sender, &sh.Receiver
-	err := r.Scan(&sh.ID, &sh.Tenant, &sh.Waybill, &sh.CustomerID,
-		&snd.Name, &snd.Phone, &snd.Address.Province, &snd.Address.City, &snd.Address.District, &snd.Address.Detail,
-		&rcv.Name, &rcv.Phone, &rcv.Address.Province, &rcv.Address.City, &rcv.Address.District, &rcv.Address.Detail,
-		&sh.ServiceLevel, &sh.OriginStation, &sh.DestinationStation, &sh.Currency, &sh.Fee.Amount, &sh.ChargeableWeightG,
-		&sh.Status, &sh.Version, scanTime(&sh.CreatedAt), scanTime(&sh.UpdatedAt))
-	if err != nil {
+	if err := r.Scan(shipmentDest(&sh)...); err != nil {
 		return nil, err
 	}
 	sh.Fee.Currency = sh.Currency
@@ -127,9 +126,19 @@ func scanShipment(r rowScanner) (*domain.Shipment, error) {
 	return &sh, nil
 }
 
+// shipmentDest returns where the columns of shipmentColumns go in sh.
+func shipmentDest(sh *domain.Shipment) []any {
+	snd, rcv := &sh.Sender, &sh.Receiver
+	return []any{&sh.ID, &sh.Tenant, &sh.Waybill, &sh.CustomerID,
+		&snd.Name, &snd.Phone, &snd.Address.Province, &snd.Address.City, &snd.Address.District, &snd.Address.Detail,
+		&rcv.Name, &rcv.Phone, &rcv.Address.Province, &rcv.Address.City, &rcv.Address.District, &rcv.Address.Detail,
+		&sh.ServiceLevel, &sh.OriginStation, &sh.DestinationStation, &sh.Currency, &sh.Fee.Amount, &sh.ChargeableWeightG,
+		&sh.Status, &sh.Version, scanTime(&sh.CreatedAt), scanTime(&sh.UpdatedAt)}
+}
+
 // loadItems fills the items of every shipment in list, all of tenant, with
 // one query.
-func loadItems(ctx context.Context, tx *sql.Tx, tenant string, list []*domain.Shipment) error {
+func loadItems(ctx context.Context, q querier, tenant string, list []*domain.Shipment) error {
 	if len(list) == 0 {
 		return nil
 	}
@@ -139,7 +148,7 @@ func loadItems(ctx context.Context, tx *sql.Tx, tenant string, list []*domain.Sh
 		byID[sh.ID] = sh
 		args = append(args, sh.ID)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT shipment_id, name, quantity, weight_g, length_mm, width_mm, height_mm, declared_value
+	rows, err := q.QueryContext(ctx, `SELECT shipment_id, name, quantity, weight_g, length_mm, width_mm, height_mm, declared_value
 		FROM shipment_items WHERE tenant_id = ? AND shipment_id IN (`+placeholders(len(list))+`)
 		ORDER BY shipment_id, seq`, args...)
 	if err != nil {

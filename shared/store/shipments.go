@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/logifn/logifn/shared/domain"
@@ -33,11 +35,9 @@ func (s *Store) CreateShipment(ctx context.Context, sh *domain.Shipment, actor, 
 	} else if !domain.IsKind(err, domain.KindNotFound) {
 		return false, err
 	}
-	if err := s.checkStations(ctx, sh); err != nil {
-		return false, err
-	}
 	// Allocated before the insert's transaction, so the counter's row lock
-	// is held only for the allocation. A failed insert skips a number.
+	// is held only for the allocation. A failed insert, such as one naming
+	// an unknown station, skips a number.
 	w, err := s.NextWaybill(ctx, sh.Tenant)
 	if err != nil {
 		return false, fmt.Errorf("create shipment: %w", err)
@@ -61,9 +61,9 @@ func checkNewShipment(sh *domain.Shipment, requestKey string) error {
 }
 
 // checkStations reports unknown origin and destination stations of sh as
-// field problems.
-func (s *Store) checkStations(ctx context.Context, sh *domain.Shipment) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT code FROM stations WHERE tenant_id = ? AND code IN (?, ?)`,
+// field problems, after insertShipmentRow found one of them missing.
+func (s *Store) checkStations(ctx context.Context, tx *sql.Tx, sh *domain.Shipment) error {
+	rows, err := tx.QueryContext(ctx, `SELECT code FROM stations WHERE tenant_id = ? AND code IN (?, ?)`,
 		sh.Tenant, sh.OriginStation, sh.DestinationStation)
 	if err != nil {
 		return wrapf(err, "station", "check stations")
@@ -87,8 +87,16 @@ func (s *Store) checkStations(ctx context.Context, sh *domain.Shipment) error {
 	if !known[sh.DestinationStation] {
 		p.Add("destination_station", "no station %q in this tenant", sh.DestinationStation)
 	}
+	if len(p) == 0 {
+		// Both exist now: one was created while the shipment was inserted.
+		return domain.Errorf(domain.KindConflict, "stations_changed", "the stations changed meanwhile; try again")
+	}
 	return p.Err()
 }
+
+// errUnknownStation is insertShipmentRow's answer when the origin or the
+// destination station is not the tenant's.
+var errUnknownStation = errors.New("unknown origin or destination station")
 
 // insertShipment writes sh under waybill w with its items and created event
 // in one transaction. A concurrent request with the same requestKey that
@@ -100,6 +108,9 @@ func (s *Store) insertShipment(ctx context.Context, sh *domain.Shipment, w domai
 	row.Fee.Currency = row.Currency
 	err := s.inTx(ctx, false, func(tx *sql.Tx) error {
 		id, err := s.insertShipmentRow(ctx, tx, &row, requestKey)
+		if err == errUnknownStation {
+			return s.checkStations(ctx, tx, &row)
+		}
 		if err != nil {
 			return err
 		}
@@ -130,19 +141,31 @@ func (s *Store) insertShipmentRow(ctx context.Context, tx *sql.Tx, sh *domain.Sh
 		key = requestKey
 	}
 	snd, rcv := sh.Sender, sh.Receiver
+	// The row is inserted only when both stations are the tenant's: the
+	// check costs no round trip of its own. Nothing is inserted otherwise,
+	// and errUnknownStation says so.
 	res, err := tx.ExecContext(ctx, `INSERT INTO shipments (tenant_id, waybill, customer_id, request_key,
 		sender_name, sender_phone, sender_province, sender_city, sender_district, sender_detail,
 		receiver_name, receiver_phone, receiver_province, receiver_city, receiver_district, receiver_detail,
 		service_level, origin_station, destination_station, currency, fee_amount, chargeable_weight_g,
 		status, version, created_at, updated_at, last_event_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+		FROM stations o JOIN stations d ON d.tenant_id = o.tenant_id
+		WHERE o.tenant_id = ? AND o.code = ? AND d.code = ?`,
 		sh.Tenant, sh.Waybill, sh.CustomerID, key,
 		snd.Name, snd.Phone, snd.Address.Province, snd.Address.City, snd.Address.District, snd.Address.Detail,
 		rcv.Name, rcv.Phone, rcv.Address.Province, rcv.Address.City, rcv.Address.District, rcv.Address.Detail,
 		sh.ServiceLevel, sh.OriginStation, sh.DestinationStation, sh.Currency, sh.Fee.Amount, sh.ChargeableWeightG,
-		sh.Status, sh.Version, s.d.timeArg(sh.CreatedAt), s.d.timeArg(sh.UpdatedAt), s.d.timeArg(sh.CreatedAt))
+		sh.Status, sh.Version, s.d.timeArg(sh.CreatedAt), s.d.timeArg(sh.UpdatedAt), s.d.timeArg(sh.CreatedAt),
+		sh.Tenant, sh.OriginStation, sh.DestinationStation)
 	if err != nil {
 		return 0, wrapf(err, "shipment", "insert shipment")
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if err != nil {
+			return 0, wrapf(err, "shipment", "insert shipment")
+		}
+		return 0, errUnknownStation
 	}
 	id, err := res.LastInsertId()
 	return id, wrapf(err, "shipment", "insert shipment")
@@ -167,16 +190,8 @@ func insertItems(ctx context.Context, tx *sql.Tx, sh *domain.Shipment) error {
 // ShipmentByWaybill returns tenant's shipment with waybill number w and its
 // items, or a not-found error.
 func (s *Store) ShipmentByWaybill(ctx context.Context, tenant string, w domain.Waybill) (*domain.Shipment, error) {
-	var sh *domain.Shipment
-	err := s.inTx(ctx, true, func(tx *sql.Tx) error {
-		row := tx.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE tenant_id = ? AND waybill = ?`, tenant, w)
-		var err error
-		if sh, err = scanShipment(row); err != nil {
-			return wrapf(err, "shipment", "get shipment %s", w)
-		}
-		return loadItems(ctx, tx, tenant, []*domain.Shipment{sh})
-	})
-	return sh, err
+	sh, err := shipmentWithItems(ctx, s.db, `s.tenant_id = ? AND s.waybill = ?`, tenant, w)
+	return sh, wrapf(err, "shipment", "get shipment %s", w)
 }
 
 // shipmentByRequestKey returns tenant's shipment created with requestKey,
@@ -185,24 +200,77 @@ func (s *Store) shipmentByRequestKey(ctx context.Context, tenant, requestKey str
 	if requestKey == "" {
 		return nil, domain.Errorf(domain.KindNotFound, "not_found", "shipment not found")
 	}
-	var sh *domain.Shipment
-	err := s.inTx(ctx, true, func(tx *sql.Tx) error {
-		row := tx.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE tenant_id = ? AND request_key = ?`, tenant, requestKey)
-		var err error
-		if sh, err = scanShipment(row); err != nil {
-			return wrapf(err, "shipment", "get shipment by request key")
-		}
-		return loadItems(ctx, tx, tenant, []*domain.Shipment{sh})
-	})
-	return sh, err
+	sh, err := shipmentWithItems(ctx, s.db, `s.tenant_id = ? AND s.request_key = ?`, tenant, requestKey)
+	return sh, wrapf(err, "shipment", "get shipment by request key")
 }
 
 // shipmentByID returns tenant's shipment id with its items, read in tx.
 func shipmentByID(ctx context.Context, tx *sql.Tx, tenant string, id int64) (*domain.Shipment, error) {
-	row := tx.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE tenant_id = ? AND id = ?`, tenant, id)
-	sh, err := scanShipment(row)
-	if err != nil {
-		return nil, wrapf(err, "shipment", "get shipment %d", id)
+	sh, err := shipmentWithItems(ctx, tx, `s.tenant_id = ? AND s.id = ?`, tenant, id)
+	return sh, wrapf(err, "shipment", "get shipment %d", id)
+}
+
+// shipmentItemsJoin reads a shipment with its items in one round trip: a
+// row per item, each repeating the shipment's columns. It needs no
+// transaction, as items are written with their shipment and never change.
+var shipmentItemsJoin = `SELECT ` + qualified("s", shipmentColumns) + `,
+	i.name, i.quantity, i.weight_g, i.length_mm, i.width_mm, i.height_mm, i.declared_value
+	FROM shipments s LEFT JOIN shipment_items i ON i.tenant_id = s.tenant_id AND i.shipment_id = s.id
+	WHERE `
+
+// qualified returns the comma-separated columns, each prefixed with alias.
+func qualified(alias, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = alias + "." + strings.TrimSpace(c)
 	}
-	return sh, loadItems(ctx, tx, tenant, []*domain.Shipment{sh})
+	return strings.Join(cols, ", ")
+}
+
+// shipmentWithItems returns the one shipment where selects, with its
+// items, or sql.ErrNoRows. where names the shipments table s.
+func shipmentWithItems(ctx context.Context, q querier, where string, args ...any) (*domain.Shipment, error) {
+	rows, err := q.QueryContext(ctx, shipmentItemsJoin+where+` ORDER BY i.seq`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var sh domain.Shipment
+	var name sql.NullString
+	var qty, weight, length, width, height, value sql.NullInt64
+	dest := append(shipmentDest(&sh), &name, &qty, &weight, &length, &width, &height, &value)
+	found := false
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if !found {
+			// Later rows repeat the shipment: skip its columns rather than
+			// decode them again.
+			found = true
+			var skip sql.RawBytes
+			for i := range len(dest) - 7 {
+				dest[i] = &skip
+			}
+		}
+		if name.Valid {
+			sh.Items = append(sh.Items, domain.Item{Name: name.String, Quantity: int(qty.Int64), WeightG: weight.Int64,
+				LengthMM: length.Int64, WidthMM: width.Int64, HeightMM: height.Int64,
+				DeclaredValue: domain.Money{Amount: value.Int64}})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, sql.ErrNoRows
+	}
+	sh.Fee.Currency = sh.Currency
+	if sh.Items == nil {
+		sh.Items = []domain.Item{}
+	}
+	for i := range sh.Items {
+		sh.Items[i].DeclaredValue.Currency = sh.Currency
+	}
+	return &sh, nil
 }

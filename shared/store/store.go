@@ -22,10 +22,15 @@ type Config struct {
 	Driver          string           // "sqlite" (default) or "mysql"
 	DSN             string           // a MySQL DSN, or the SQLite file path
 	MaxOpenConns    int              // default 4
-	MaxIdleConns    int              // default 2
+	MaxIdleConns    int              // default MaxOpenConns
 	ConnMaxLifetime time.Duration    // default 5m
 	ConnMaxIdleTime time.Duration    // default 1m
 	Now             func() time.Time // the clock, default time.Now
+	// DriverLog receives the MySQL driver's own messages (a connection
+	// reset, a bad idle connection closed), which it would otherwise print
+	// to stderr as plain text among the JSON logs; nil drops them. The
+	// same failures reach callers as errors anyway.
+	DriverLog func(args ...any)
 }
 
 // The drivers Open accepts.
@@ -42,7 +47,9 @@ func (c Config) withDefaults() Config {
 		c.MaxOpenConns = 4
 	}
 	if c.MaxIdleConns == 0 {
-		c.MaxIdleConns = 2
+		// As many as may be open: fewer makes a busy pool close and reopen
+		// connections after every burst.
+		c.MaxIdleConns = c.MaxOpenConns
 	}
 	if c.ConnMaxLifetime == 0 {
 		c.ConnMaxLifetime = 5 * time.Minute
@@ -70,6 +77,16 @@ func (c Config) validate() error {
 	return nil
 }
 
+// driverLogger is the MySQL driver's logger on top of a Config.DriverLog.
+type driverLogger func(args ...any)
+
+// Print hands the driver's message on, or drops it when there is no log.
+func (l driverLogger) Print(args ...any) {
+	if l != nil {
+		l(args...)
+	}
+}
+
 // Store is logifn's database. It is safe for concurrent use; several Stores,
 // in one process or many, may share one database.
 type Store struct {
@@ -80,9 +97,9 @@ type Store struct {
 
 // Open validates cfg and returns a Store. It does no network I/O: the first
 // query connects, so a cold start does not wait for the database. A MySQL
-// DSN gets parseTime and loc=UTC whatever it says, and 5s/30s/30s dial,
-// read and write timeouts unless it sets its own. Errors from Open are
-// configuration errors and never show the DSN's password.
+// DSN gets parseTime, loc=UTC and interpolateParams whatever it says, and
+// 5s/30s/30s dial, read and write timeouts unless it sets its own. Errors
+// from Open are configuration errors and never show the DSN's password.
 func Open(cfg Config) (*Store, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
@@ -95,7 +112,7 @@ func Open(cfg Config) (*Store, error) {
 	)
 	switch cfg.Driver {
 	case DriverMySQL:
-		db, err = openMySQL(cfg.DSN)
+		db, err = openMySQL(cfg.DSN, driverLogger(cfg.DriverLog))
 		d = mysqlDialect{}
 	default:
 		db, err = openSQLite(cfg.DSN)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/logifn/logifn/shared/domain"
@@ -49,21 +48,13 @@ func (s *Store) nextSerial(ctx context.Context, tenant string) (int64, error) {
 }
 
 // bumpCounter increments tenant's counter and returns the serial it held,
-// or found false when tenant has no counter yet.
+// or found false when tenant has no counter yet. It is one statement, in a
+// transaction of its own, so the counter's row is locked only as long as
+// the database takes to change it.
 func (s *Store) bumpCounter(ctx context.Context, tenant string) (serial int64, found bool, err error) {
-	err = s.inTx(ctx, false, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE waybill_counters SET next_serial = next_serial + 1 WHERE tenant_id = ?`, tenant)
-		if err != nil {
-			return wrapf(err, "waybill counter", "bump waybill counter")
-		}
-		n, err := res.RowsAffected()
-		if err != nil || n == 0 {
-			return wrapf(err, "waybill counter", "bump waybill counter") // nil when there is no counter yet
-		}
-		var next int64
-		err = tx.QueryRowContext(ctx, `SELECT next_serial FROM waybill_counters WHERE tenant_id = ?`, tenant).Scan(&next)
-		serial, found = next-1, err == nil
-		return wrapf(err, "waybill counter", "read waybill counter")
-	})
-	return serial, found, err
+	next, found, err := s.d.bumpCounter(ctx, s.db, tenant)
+	if err != nil {
+		return 0, false, wrapf(err, "waybill counter", "bump waybill counter")
+	}
+	return next - 1, found, nil
 }

@@ -4,6 +4,7 @@ package main
 import (
 	"github.com/logifn/logifn/functions/quote"
 	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/app/kick"
 )
 
-func main() { app.Main(quote.Spec()) }
+func main() { app.Main(quote.Spec(), kick.Backends) }

@@ -4,6 +4,8 @@ package main
 import (
 	scanfileingest "github.com/logifn/logifn/functions/scan-file-ingest"
 	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/app/kick"
+	"github.com/logifn/logifn/shared/app/storage"
 )
 
-func main() { app.Main(scanfileingest.Spec()) }
+func main() { app.Main(scanfileingest.Spec(), kick.Backends, storage.Backends) }

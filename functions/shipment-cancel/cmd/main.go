@@ -4,6 +4,7 @@ package main
 import (
 	shipmentcancel "github.com/logifn/logifn/functions/shipment-cancel"
 	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/app/kick"
 )
 
-func main() { app.Main(shipmentcancel.Spec()) }
+func main() { app.Main(shipmentcancel.Spec(), kick.Backends) }

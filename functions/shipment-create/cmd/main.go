@@ -4,6 +4,7 @@ package main
 import (
 	shipmentcreate "github.com/logifn/logifn/functions/shipment-create"
 	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/app/kick"
 )
 
-func main() { app.Main(shipmentcreate.Spec()) }
+func main() { app.Main(shipmentcreate.Spec(), kick.Backends) }

@@ -4,6 +4,7 @@ package main
 import (
 	shipmentscan "github.com/logifn/logifn/functions/shipment-scan"
 	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/app/kick"
 )
 
-func main() { app.Main(shipmentscan.Spec()) }
+func main() { app.Main(shipmentscan.Spec(), kick.Backends) }

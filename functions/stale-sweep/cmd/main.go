@@ -4,6 +4,7 @@ package main
 import (
 	stalesweep "github.com/logifn/logifn/functions/stale-sweep"
 	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/app/kick"
 )
 
-func main() { app.Main(stalesweep.Spec()) }
+func main() { app.Main(stalesweep.Spec(), kick.Backends) }

@@ -4,6 +4,7 @@ package main
 import (
 	stationput "github.com/logifn/logifn/functions/station-put"
 	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/app/kick"
 )
 
-func main() { app.Main(stationput.Spec()) }
+func main() { app.Main(stationput.Spec(), kick.Backends) }

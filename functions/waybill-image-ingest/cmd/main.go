@@ -4,6 +4,8 @@ package main
 import (
 	waybillimageingest "github.com/logifn/logifn/functions/waybill-image-ingest"
 	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/app/kick"
+	"github.com/logifn/logifn/shared/app/storage"
 )
 
-func main() { app.Main(waybillimageingest.Spec()) }
+func main() { app.Main(waybillimageingest.Spec(), kick.Backends, storage.Backends) }

@@ -4,6 +4,7 @@ package main
 import (
 	webhookendpoints "github.com/logifn/logifn/functions/webhook-endpoints"
 	"github.com/logifn/logifn/shared/app"
+	"github.com/logifn/logifn/shared/app/kick"
 )
 
-func main() { app.Main(webhookendpoints.Spec()) }
+func main() { app.Main(webhookendpoints.Spec(), kick.Backends) }

@@ -1,4 +1,8 @@
-package app
+// Package storage opens the object store a function is configured with:
+// OSS, S3 or a local directory. Their SDKs are large and slow to
+// initialise, so a binary links them only when its main hands Backends to
+// app.Main; functions without object storage start smaller and faster.
+package storage
 
 import (
 	"context"
@@ -7,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/logifn/logifn/shared/app"
 	"github.com/logifn/logifn/shared/blob"
 	"github.com/logifn/logifn/shared/blob/local"
 	"github.com/logifn/logifn/shared/blob/oss"
@@ -14,9 +19,13 @@ import (
 	"github.com/logifn/logifn/shared/config"
 )
 
-// OpenBlob opens the object store cfg names, or returns nil when it names
+// Backends gives app.Main object storage. Pass it from the main of every
+// function that reads or writes objects.
+var Backends = app.Backends{Blob: Open}
+
+// Open opens the object store cfg names, or returns nil when it names
 // none. Opening makes no request to the service.
-func OpenBlob(ctx context.Context, cfg config.Config, now func() time.Time) (blob.Store, error) {
+func Open(ctx context.Context, cfg config.Config, now func() time.Time) (blob.Store, error) {
 	switch cfg.BlobDriver {
 	case "":
 		return nil, nil

@@ -1,4 +1,8 @@
-package app
+// Package kick asks webhook-dispatch for a delivery after a function's
+// writes, through the platform's asynchronous invocation (Function
+// Compute, Lambda, or a CloudEvent over HTTP). Those SDKs are linked only
+// into the binaries whose main hands Backends to app.Main.
+package kick
 
 import (
 	"context"
@@ -6,16 +10,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/logifn/logifn/shared/app"
 	"github.com/logifn/logifn/shared/config"
 	"github.com/logifn/logifn/shared/invoke"
 	"github.com/sirupsen/logrus"
-)
-
-// The function that delivers webhooks, and the tick name that asks it for
-// a dispatch after a write.
-const (
-	WebhookDispatch = "webhook-dispatch"
-	WebhookKick     = "webhook-kick"
 )
 
 // kickInterval is the least time between two kicks from one instance: a
@@ -35,10 +33,14 @@ type remoteKicker struct {
 	last   time.Time
 }
 
-// webhookKick returns the kick function name calls after its writes, or
+// Backends gives app.Main the kick. Pass it from the main of every function
+// that can write.
+var Backends = app.Backends{Kick: New}
+
+// New returns the kick function name calls after its writes, or
 // nil when the platform offers no asynchronous invocation (then the
 // dispatcher's schedule alone delivers).
-func webhookKick(ctx context.Context, cfg config.Config, log *logrus.Logger, name string) func() {
+func New(ctx context.Context, cfg config.Config, log *logrus.Logger, name string) func() {
 	switch cfg.InvokeBackend {
 	case config.InvokeFC, config.InvokeLambda, config.InvokeHTTP:
 	default:
@@ -49,7 +51,7 @@ func webhookKick(ctx context.Context, cfg config.Config, log *logrus.Logger, nam
 		log.WithError(err).Warn("webhooks are delivered on the dispatcher's schedule only")
 		return nil
 	}
-	k := &remoteKicker{inv: inv, target: deployedName(cfg.InvokeFunction, name, WebhookDispatch), log: log, now: time.Now}
+	k := &remoteKicker{inv: inv, target: deployedName(cfg.InvokeFunction, name, app.WebhookDispatch), log: log, now: time.Now}
 	return k.kick
 }
 
@@ -77,7 +79,7 @@ func (k *remoteKicker) kick() {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if err := k.inv.Invoke(ctx, invoke.Call{Function: k.target, Name: WebhookKick}); err != nil {
+		if err := k.inv.Invoke(ctx, invoke.Call{Function: k.target, Name: app.WebhookKick}); err != nil {
 			k.log.WithError(err).Warn("kick of webhook-dispatch failed; its schedule will deliver")
 		}
 	}()

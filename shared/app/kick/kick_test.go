@@ -1,4 +1,4 @@
-package app
+package kick
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logifn/logifn/shared/app"
 	"github.com/logifn/logifn/shared/invoke"
 	"github.com/logifn/logifn/shared/logging"
 )
@@ -35,7 +36,7 @@ func TestRemoteKickIsThrottled(t *testing.T) {
 	inv := &recordingInvoker{}
 	log, _ := logging.New(io.Discard, "json", "info")
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	k := &remoteKicker{inv: inv, target: WebhookDispatch, log: log, now: func() time.Time { return now }}
+	k := &remoteKicker{inv: inv, target: app.WebhookDispatch, log: log, now: func() time.Time { return now }}
 	for range 10 {
 		k.kick()
 	}
@@ -49,7 +50,7 @@ func TestRemoteKickIsThrottled(t *testing.T) {
 	if n := inv.count(); n != 2 {
 		t.Fatalf("%d invocations for 11 kicks over two intervals, want 2", n)
 	}
-	if c := inv.calls[0]; c.Function != WebhookDispatch || c.Name != WebhookKick {
+	if c := inv.calls[0]; c.Function != app.WebhookDispatch || c.Name != app.WebhookKick {
 		t.Errorf("call = %+v", c)
 	}
 }
@@ -65,7 +66,7 @@ func TestDeployedName(t *testing.T) {
 		{"something-else", "shipment-scan", "webhook-dispatch"},
 	}
 	for _, tt := range tests {
-		if got := deployedName(tt.self, tt.name, WebhookDispatch); got != tt.want {
+		if got := deployedName(tt.self, tt.name, app.WebhookDispatch); got != tt.want {
 			t.Errorf("deployedName(%q, %q) = %q, want %q", tt.self, tt.name, got, tt.want)
 		}
 	}

@@ -1,4 +1,4 @@
-package app
+package storage
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"github.com/logifn/logifn/shared/config"
 )
 
-func TestOpenBlob(t *testing.T) {
+func TestOpen(t *testing.T) {
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", t.TempDir()+"/none")
@@ -34,12 +34,12 @@ func TestOpenBlob(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := OpenBlob(context.Background(), cfg, time.Now)
+			s, err := Open(context.Background(), cfg, time.Now)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !tt.check(s) {
-				t.Errorf("OpenBlob = %T", s)
+				t.Errorf("Open = %T", s)
 			}
 			if s != nil && s.Bucket() != "bucket-1" {
 				t.Errorf("bucket %s, want bucket-1", s.Bucket())
