@@ -140,7 +140,7 @@ func (f *Function) applyBatch(ctx context.Context, tx *store.ScanTx, chunk int, 
 	if err != nil {
 		return err
 	}
-	b := &batch{timelines: timelines, changes: map[int64]int{}}
+	b := &batch{timelines: timelines, changes: map[int64]int{}, read: map[int64]int64{}}
 	out := make([]store.ScanLine, 0, len(lines))
 	for _, l := range lines {
 		if l.blank {
@@ -154,7 +154,7 @@ func (f *Function) applyBatch(ctx context.Context, tx *store.ScanTx, chunk int, 
 		}
 		out = append(out, store.ScanLine{Chunk: chunk, Line: l.no, Waybill: reportText(l.waybill), Outcome: outcome, Reason: reason})
 	}
-	if err := tx.Record(ctx, b.list); err != nil {
+	if err := tx.Record(ctx, b.changeList()); err != nil {
 		return err
 	}
 	return tx.AddLines(ctx, out)
@@ -165,6 +165,24 @@ type batch struct {
 	timelines map[int64][]domain.TrackingEvent
 	changes   map[int64]int          // shipment id -> index in list
 	list      []store.ShipmentChange // in the order shipments first changed
+	// read holds the version, as read, of every shipment a line was
+	// decided on, in the order first decided on.
+	read  map[int64]int64
+	order []int64
+}
+
+// changeList returns the batch's changes and, for every shipment lines
+// were decided on without changing it, a change without events: the
+// batch must fail when one of those changed since it was read too, for
+// its lines' outcomes (a duplicate, an illegal move) were decided on it.
+func (b *batch) changeList() []store.ShipmentChange {
+	list := b.list
+	for _, id := range b.order {
+		if _, changed := b.changes[id]; !changed {
+			list = append(list, store.ShipmentChange{ShipmentID: id, Expect: b.read[id]})
+		}
+	}
+	return list
 }
 
 // apply decides what a valid line does to its shipment sh, exactly as the
@@ -172,6 +190,10 @@ type batch struct {
 func (b *batch) apply(l line, sh *domain.Shipment) (outcome, reason string, err error) {
 	if sh == nil {
 		return OutcomeUnknownWaybill, "no shipment " + string(l.wb) + " in this tenant", nil
+	}
+	if _, ok := b.read[sh.ID]; !ok {
+		b.read[sh.ID] = sh.Version
+		b.order = append(b.order, sh.ID)
 	}
 	decision, existing, err := domain.DecideScan(sh, b.timelines[sh.ID], l.scan, scanRole)
 	switch {

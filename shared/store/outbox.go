@@ -31,6 +31,24 @@ type stream struct {
 	lastSeq    int64
 	lastStatus domain.Status
 	taken      bool // tx took a number, to be saved
+	// For a stream read without a lock (see readStreams): the sequence
+	// number read, and whether it has no row yet.
+	readSeq int64
+	missing bool
+	// timeOrdered gives the stream's events time-ordered ids (UUID version
+	// 7), which bulk writers append to the end of the events' primary key
+	// rather than scatter across it.
+	timeOrdered bool
+}
+
+// newEventID returns the id of st's next event.
+func (st *stream) newEventID() string {
+	if st.timeOrdered {
+		if id, err := uuid.NewV7(); err == nil {
+			return id.String()
+		}
+	}
+	return uuid.NewString()
 }
 
 // lockStream takes the row of a stream for the rest of tx and returns the
@@ -112,9 +130,8 @@ type announcement struct {
 // the shipments are created in tx.
 //
 // Writers that append many events at once (and so not through insertEvent)
-// call it once for all of them, after writing the shipments' rows: each
-// shipment's stream is taken once and rows are inserted a few hundred at a
-// time.
+// call it once for all of them, after writing the shipments' rows: the
+// streams are read and saved, and rows inserted, a few hundred at a time.
 func (s *Store) announce(ctx context.Context, tx *sql.Tx, tenant string, list []announcement, fresh bool, now time.Time) error {
 	// Streams are taken in the order of their shipments' ids, as MySQL
 	// locks the rows of one UPDATE, so that two writers never wait for each
@@ -125,6 +142,9 @@ func (s *Store) announce(ctx context.Context, tx *sql.Tx, tenant string, list []
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
+	if len(ids) > 1 {
+		return s.announceMany(ctx, tx, tenant, ids, list, fresh, now)
+	}
 	streams := map[int64]*stream{}
 	for _, id := range ids {
 		st, err := lockStream(ctx, tx, tenant, id, fresh)
@@ -133,13 +153,9 @@ func (s *Store) announce(ctx context.Context, tx *sql.Tx, tenant string, list []
 		}
 		streams[id] = st
 	}
-	var owed []outboxEvent
-	for _, a := range list {
-		events, err := streams[a.ev.ShipmentID].owed(a, now)
-		if err != nil {
-			return err
-		}
-		owed = append(owed, events...)
+	owed, err := owedAll(streams, list, now)
+	if err != nil {
+		return err
 	}
 	if err := s.insertOutbox(ctx, tx, tenant, owed, now); err != nil {
 		return err
@@ -150,6 +166,40 @@ func (s *Store) announce(ctx context.Context, tx *sql.Tx, tenant string, list []
 		}
 	}
 	return nil
+}
+
+// announceMany is announce for the events of several shipments, with a
+// few statements for all of their streams: it reads them, numbers the
+// events, and saves them provided none moved on meanwhile (see
+// saveStreams), so a concurrent writer of one of them makes tx fail with a
+// precondition error rather than wait on it.
+func (s *Store) announceMany(ctx context.Context, tx *sql.Tx, tenant string, ids []int64, list []announcement, fresh bool, now time.Time) error {
+	streams, err := readStreams(ctx, tx, tenant, ids, fresh)
+	if err != nil {
+		return err
+	}
+	owed, err := owedAll(streams, list, now)
+	if err != nil {
+		return err
+	}
+	if err := saveStreams(ctx, tx, s.d, tenant, ids, streams); err != nil {
+		return err
+	}
+	return s.insertOutbox(ctx, tx, tenant, owed, now)
+}
+
+// owedAll returns the webhook events the announcements of list owe, in
+// order, numbered in their shipments' streams.
+func owedAll(streams map[int64]*stream, list []announcement, now time.Time) ([]outboxEvent, error) {
+	var owed []outboxEvent
+	for _, a := range list {
+		events, err := streams[a.ev.ShipmentID].owed(a, now)
+		if err != nil {
+			return nil, err
+		}
+		owed = append(owed, events...)
+	}
+	return owed, nil
 }
 
 // owed returns the webhook events a's tracking event owes, numbered in st.
@@ -197,7 +247,7 @@ type outboxEvent struct {
 func (st *stream) next(typ webhook.EventType, waybill domain.Waybill, dedupKey string, data any, now time.Time) (outboxEvent, error) {
 	st.lastSeq++
 	st.taken = true
-	e := outboxEvent{id: uuid.NewString(), shipmentID: st.shipmentID, seq: st.lastSeq, typ: typ, dedupKey: dedupKey}
+	e := outboxEvent{id: st.newEventID(), shipmentID: st.shipmentID, seq: st.lastSeq, typ: typ, dedupKey: dedupKey}
 	raw, err := json.Marshal(data)
 	if err == nil {
 		e.body, err = json.Marshal(webhook.Event{ID: e.id, Type: typ, CreatedAt: now, Waybill: waybill, Sequence: e.seq, Data: raw})

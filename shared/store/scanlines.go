@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,7 +128,10 @@ func (t *ScanTx) Events(ctx context.Context, ids []int64) (map[int64][]domain.Tr
 // the shipment to it. As for Store.RecordEvent, every event is a change:
 // the shipment must still be at version Expect and goes to Expect plus
 // the number of events. Each event names the shipment's waybill and the
-// status it records.
+// status it records. A change without events only checks that the
+// shipment is still at version Expect: a batch that decided lines on a
+// shipment without changing it (a duplicate scan, an illegal move) must
+// fail when the shipment changed since, as it does for one it changes.
 type ShipmentChange struct {
 	ShipmentID int64
 	Expect     int64
@@ -139,18 +144,19 @@ type ShipmentChange struct {
 }
 
 // Record makes changes, with as few statements as it can: one update for
-// the shipments and one insert for every few hundred events. A shipment
-// that is no longer at its expected version fails the batch with a
-// precondition error (code version_mismatch), as Store.RecordEvent does;
-// a missing one too. Empty changes are skipped.
+// every few hundred shipments, in the order of their ids, and one insert
+// for every few hundred events. A shipment that is no longer at its
+// expected version fails the batch with a precondition error (code
+// version_mismatch), as Store.RecordEvent does; a missing one too.
 func (t *ScanTx) Record(ctx context.Context, changes []ShipmentChange) error {
 	var events []domain.TrackingEvent
 	var after []domain.Status
-	var bumps []ShipmentChange
+	bumps := slices.Clone(changes)
+	// Rows are locked in the order of their ids, as RecordEvent's callers
+	// and other batches take them, so that two writers never wait for each
+	// other both ways.
+	slices.SortFunc(bumps, func(a, b ShipmentChange) int { return cmp.Compare(a.ShipmentID, b.ShipmentID) })
 	for _, c := range changes {
-		if len(c.Events) == 0 {
-			continue
-		}
 		for i, ev := range c.Events {
 			if ev.Waybill == "" || ev.Status == "" {
 				return domain.Errorf(domain.KindInvalid, "incomplete_event", "an event of a scan file names its waybill and status")
@@ -166,7 +172,6 @@ func (t *ScanTx) Record(ctx context.Context, changes []ShipmentChange) error {
 			}
 			after = append(after, status)
 		}
-		bumps = append(bumps, c)
 	}
 	// The events bypass insertEvent, so they are announced to the tenant's
 	// webhooks here, once for the whole batch, after the shipments' rows.
@@ -176,7 +181,7 @@ func (t *ScanTx) Record(ctx context.Context, changes []ShipmentChange) error {
 	}
 	const perInsert = 300
 	for len(bumps) > 0 {
-		n := min(len(bumps), t.s.d.caseUpdateRows())
+		n := min(len(bumps), rowsPerUpdate)
 		if err := t.bump(ctx, bumps[:n]); err != nil {
 			return err
 		}
@@ -193,15 +198,14 @@ func (t *ScanTx) Record(ctx context.Context, changes []ShipmentChange) error {
 }
 
 // bump moves each shipment of changes on by its events, provided every one
-// is still at its expected version: version, status and last event time
-// as Store.RecordEvent moves them, in one statement.
+// is still at its expected version: version, status, last event time and
+// update time as Store.RecordEvent moves them, in one statement. A
+// shipment without events keeps them all.
 func (t *ScanTx) bump(ctx context.Context, changes []ShipmentChange) error {
-	var version, status, last, check strings.Builder
-	var versionArgs, statusArgs, lastArgs, checkArgs []any
-	ids := make([]any, 0, len(changes))
+	rows := make([][]any, 0, len(changes))
 	for _, c := range changes {
-		latest := c.Events[0].OccurredAt
-		for _, ev := range c.Events[1:] {
+		var latest time.Time
+		for _, ev := range c.Events {
 			if ev.OccurredAt.After(latest) {
 				latest = ev.OccurredAt
 			}
@@ -210,32 +214,18 @@ func (t *ScanTx) bump(ctx context.Context, changes []ShipmentChange) error {
 		if latest.IsZero() {
 			latest = t.now
 		}
-		version.WriteString(" WHEN ? THEN ?")
-		versionArgs = append(versionArgs, c.ShipmentID, len(c.Events))
-		if c.Status != "" {
-			status.WriteString(" WHEN ? THEN ?")
-			statusArgs = append(statusArgs, c.ShipmentID, c.Status)
-		}
-		last.WriteString(" WHEN ? THEN CASE WHEN last_event_at < ? THEN ? ELSE last_event_at END")
-		lastArgs = append(lastArgs, c.ShipmentID, t.s.d.timeArg(latest), t.s.d.timeArg(latest))
-		check.WriteString(" WHEN ? THEN ?")
-		checkArgs = append(checkArgs, c.ShipmentID, c.Expect)
-		ids = append(ids, c.ShipmentID)
+		rows = append(rows, []any{c.ShipmentID, len(c.Events), c.Expect, c.Status, t.s.d.timeArg(latest)})
 	}
-	statusSet := "status"
-	if status.Len() > 0 {
-		statusSet = "CASE id" + status.String() + " ELSE status END"
+	u := rowsUpdate{table: "shipments",
+		cols:  []string{"id", "n", "expect", "status", "latest"},
+		casts: []string{"SIGNED", "SIGNED", "SIGNED", "CHAR(32)", "DATETIME(6)"},
+		set: []string{"version = t.version + v.n", "status = CASE WHEN v.status = '' THEN t.status ELSE v.status END",
+			"last_event_at = CASE WHEN v.n > 0 AND t.last_event_at < v.latest THEN v.latest ELSE t.last_event_at END",
+			"updated_at = CASE WHEN v.n > 0 THEN ? ELSE t.updated_at END"},
+		setArgs: []any{t.s.d.timeArg(t.now)},
+		where:   "t.tenant_id = ? AND t.version = v.expect", whereArgs: []any{t.tenant},
 	}
-	query := `UPDATE shipments SET version = version + CASE id` + version.String() + ` END,
-		status = ` + statusSet + `, last_event_at = CASE id` + last.String() + ` END, updated_at = ?
-		WHERE tenant_id = ? AND id IN (` + placeholders(len(ids)) + `) AND version = CASE id` + check.String() + ` END`
-	args := append(append(append(versionArgs, statusArgs...), lastArgs...), t.s.d.timeArg(t.now), t.tenant)
-	args = append(append(args, ids...), checkArgs...)
-	res, err := t.tx.ExecContext(ctx, query, args...)
-	if err != nil {
-		return wrapf(err, "shipment", "update %d shipments", len(changes))
-	}
-	n, err := res.RowsAffected()
+	n, err := u.exec(ctx, t.tx, t.s.d, rows)
 	if err != nil {
 		return wrapf(err, "shipment", "update %d shipments", len(changes))
 	}
