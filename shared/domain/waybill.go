@@ -61,6 +61,10 @@ func ParseWaybill(s string) (Waybill, error) {
 			return "", Errorf(KindInvalid, "invalid_waybill", "waybill number must be %s followed by %d digits", WaybillPrefix, waybillSerialLen+1)
 		}
 	}
+	// Serials start at 1: an all-zero number is a placeholder, never issued.
+	if strings.Trim(digits[:waybillSerialLen], "0") == "" {
+		return "", Errorf(KindInvalid, "invalid_waybill", "waybill number %s has no serial", s)
+	}
 	if int(digits[waybillSerialLen]-'0') != waybillCheck(digits[:waybillSerialLen]) {
 		return "", Errorf(KindInvalid, "invalid_waybill", "waybill number %s has a wrong check digit", s)
 	}

@@ -20,6 +20,11 @@ import (
 // event (payload format 2.0) describes, with ctx as its context. The
 // caller's address becomes RemoteAddr as "ip:0".
 func decodeAPIGWRequest(ctx context.Context, payload []byte) (*http.Request, error) {
+	req, err := newAPIGWRequest(ctx, payload)
+	return req, invalidEvent(err)
+}
+
+func newAPIGWRequest(ctx context.Context, payload []byte) (*http.Request, error) {
 	var e events.APIGatewayV2HTTPRequest
 	if err := json.Unmarshal(payload, &e); err != nil {
 		return nil, fmt.Errorf("decode http api event: %w", err)

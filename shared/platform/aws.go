@@ -2,6 +2,7 @@ package platform
 
 import (
 	"bytes"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -29,6 +30,17 @@ func FromS3Event(e events.S3Event) []ObjectCreated {
 		})
 	}
 	return objs
+}
+
+// requireNames fails when an object names no bucket or no key, as a
+// notification record without them cannot be acted on.
+func requireNames(objs []ObjectCreated) error {
+	for i, o := range objs {
+		if o.Bucket == "" || o.Key == "" {
+			return fmt.Errorf("s3 record %d without bucket or key", i)
+		}
+	}
+	return nil
 }
 
 // s3Key returns the object's key, decoded.

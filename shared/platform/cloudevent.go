@@ -30,6 +30,11 @@ const (
 //
 // Anything else is an error.
 func FromCloudEvent(e ceevent.Event) (objs []ObjectCreated, tick *Tick, err error) {
+	objs, tick, err = fromCloudEvent(e)
+	return objs, tick, invalidEvent(err)
+}
+
+func fromCloudEvent(e ceevent.Event) (objs []ObjectCreated, tick *Tick, err error) {
 	switch {
 	case e.Type() == cePingType:
 		t, err := pingTick(e)
@@ -96,6 +101,9 @@ func s3FromCloudEvent(e ceevent.Event) ([]ObjectCreated, error) {
 		return nil, fmt.Errorf("cloudevent %s: unsupported type %q from %q", e.ID(), e.Type(), e.Source())
 	}
 	objs := FromS3Event(s3)
+	if err := requireNames(objs); err != nil {
+		return nil, fmt.Errorf("cloudevent %s: %w", e.ID(), err)
+	}
 	if err := addContentTypes(e.Data(), s3.Records, objs); err != nil {
 		return nil, fmt.Errorf("cloudevent %s: %w", e.ID(), err)
 	}

@@ -70,6 +70,11 @@ func (a *fcAdapter) invoke(w http.ResponseWriter, r *http.Request) {
 // decodeFCEvent tells an OSS trigger event (an "events" array) from a timer
 // event (a "triggerTime") and decodes it.
 func decodeFCEvent(body []byte) (event, error) {
+	ev, err := probeFCEvent(body)
+	return ev, invalidEvent(err)
+}
+
+func probeFCEvent(body []byte) (event, error) {
 	var probe struct {
 		Events      json.RawMessage `json:"events"`
 		TriggerTime json.RawMessage `json:"triggerTime"`

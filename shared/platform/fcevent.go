@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/logifn/logifn/shared/domain"
 )
 
 // ossRecord is one OSS notification record, as Function Compute's OSS
@@ -45,6 +47,11 @@ type fcTimerEvent struct {
 // A body that is not such an event, or a record without bucket or key,
 // is an error.
 func DecodeFCOSS(body []byte) ([]ObjectCreated, error) {
+	objs, err := decodeFCOSS(body)
+	return objs, invalidEvent(err)
+}
+
+func decodeFCOSS(body []byte) ([]ObjectCreated, error) {
 	var ev struct {
 		Events []ossRecord `json:"events"`
 	}
@@ -94,6 +101,11 @@ func (r ossRecord) object() (ObjectCreated, error) {
 // time and name are required; a payload that is not a JSON string is kept
 // as its JSON text.
 func DecodeFCTimer(body []byte) (Tick, error) {
+	t, err := decodeFCTimer(body)
+	return t, invalidEvent(err)
+}
+
+func decodeFCTimer(body []byte) (Tick, error) {
 	var ev fcTimerEvent
 	if err := json.Unmarshal(body, &ev); err != nil {
 		return Tick{}, fmt.Errorf("decode timer event: %w", err)
@@ -104,6 +116,9 @@ func DecodeFCTimer(body []byte) (Tick, error) {
 	t, err := time.Parse(time.RFC3339Nano, *ev.TriggerTime)
 	if err != nil {
 		return Tick{}, fmt.Errorf("decode timer event: triggerTime: %w", err)
+	}
+	if t.IsZero() {
+		return Tick{}, errors.New("decode timer event: triggerTime is the zero time")
 	}
 	return Tick{Name: ev.TriggerName, Time: t.UTC(), Payload: payloadText(ev.Payload)}, nil
 }
@@ -138,4 +153,15 @@ func parseEventTime(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("eventTime: %w", err)
 	}
 	return t.UTC(), nil
+}
+
+// invalidEvent marks err, a failure to understand an event, as invalid:
+// the event itself is wrong, so a redelivery would fail the same way and
+// must not be asked for (see Retryable). Errors of a kind already, and nil,
+// are returned as they are.
+func invalidEvent(err error) error {
+	if err == nil || domain.KindOf(err) != domain.KindInternal {
+		return err
+	}
+	return &domain.Error{Kind: domain.KindInvalid, Code: "bad_event", Message: err.Error()}
 }

@@ -63,19 +63,28 @@ func (a *lambdaAdapter) invoke(ctx context.Context, payload json.RawMessage) (an
 
 // decodeLambdaEvent decodes an S3 or a scheduled EventBridge event.
 func decodeLambdaEvent(probe lambdaProbe, payload []byte) (event, error) {
+	ev, err := lambdaEvent(probe, payload)
+	return ev, invalidEvent(err)
+}
+
+func lambdaEvent(probe lambdaProbe, payload []byte) (event, error) {
 	switch {
 	case len(probe.Records) > 0 && probe.Records[0].EventSource == "aws:s3":
 		var e events.S3Event
 		if err := json.Unmarshal(payload, &e); err != nil {
 			return event{}, fmt.Errorf("decode s3 event: %w", err)
 		}
-		return event{objects: FromS3Event(e)}, nil
+		objs := FromS3Event(e)
+		return event{objects: objs}, requireNames(objs)
 	case probe.DetailType == "Scheduled Event":
 		var e events.EventBridgeEvent
 		if err := json.Unmarshal(payload, &e); err != nil {
 			return event{}, fmt.Errorf("decode scheduled event: %w", err)
 		}
 		t := FromScheduledEvent(e)
+		if t.Name == "" || t.Time.IsZero() {
+			return event{}, errors.New("scheduled event without a rule in resources or without a time")
+		}
 		return event{tick: &t}, nil
 	default:
 		return event{}, errors.New("unknown event: not an HTTP API, S3 or scheduled event")
