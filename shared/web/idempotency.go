@@ -23,6 +23,11 @@ const IdempotencyHeader = "Idempotency-Key"
 const (
 	IdempotencyTTL   = 24 * time.Hour
 	IdempotencyLease = 30 * time.Second
+	// IdempotencyFinishGrace is the least time storing or releasing a key
+	// gets once the answer is written; otherwise it has what is left of
+	// the request's deadline. A key left reserved is taken over after its
+	// lease.
+	IdempotencyFinishGrace = time.Second
 )
 
 // IdempotencyStore keeps the first response to each key. Errors are of kind
@@ -69,9 +74,22 @@ func Idempotent(st IdempotencyStore, next http.Handler) http.Handler {
 		}
 		cw := &captureWriter{ResponseWriter: w}
 		next.ServeHTTP(cw, r)
-		// The answer is out; what is left must not depend on the caller waiting.
-		ctx := context.WithoutCancel(r.Context())
+		// The answer is written; the bookkeeping left must not depend on the
+		// caller waiting, nor hang on a database that stopped answering.
+		finish := time.Now().Add(IdempotencyFinishGrace)
+		if d, ok := r.Context().Deadline(); ok && d.After(finish) {
+			finish = d
+		}
+		ctx, cancel := context.WithDeadline(context.WithoutCancel(r.Context()), finish)
+		defer cancel()
 		if cw.status >= 500 || cw.status == 0 {
+			// A failure, most likely of the database: send it now rather
+			// than after an attempt to release the key that may well fail
+			// too. A success waits for its record, so that a replay the
+			// caller sends on receiving it finds the record stored.
+			if cw.status != 0 {
+				_ = http.NewResponseController(w).Flush()
+			}
 			if err := st.ReleaseIdempotencyKey(ctx, p.Tenant, key); err != nil {
 				reqctx.Logger(ctx).WithError(err).Warn("idempotency key not released")
 			}

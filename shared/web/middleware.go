@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"maps"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -81,30 +82,36 @@ func Observe(log *logrus.Logger, function string, next http.Handler) http.Handle
 	})
 }
 
+// accessLog logs the one line of a finished request. Its fields are
+// gathered in one map and added at once: each WithField would copy them
+// all again.
 func accessLog(entry *logrus.Entry, rec *recorder, start time.Time) {
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	e := entry.WithFields(logrus.Fields{
-		logging.FieldStatus:     rec.status,
-		logging.FieldDurationMS: float64(time.Since(start).Microseconds()) / 1000,
-	})
+	f := make(logrus.Fields, len(entry.Data)+8)
+	maps.Copy(f, entry.Data)
+	f[logging.FieldStatus] = rec.status
+	f[logging.FieldDurationMS] = float64(time.Since(start).Microseconds()) / 1000
 	if rec.route != "" {
-		e = e.WithField(logging.FieldRoute, rec.route)
+		f[logging.FieldRoute] = rec.route
 	}
 	if p := rec.principal; p != nil {
-		e = e.WithFields(logrus.Fields{logging.FieldTenant: p.Tenant, logging.FieldSubject: p.Subject, logging.FieldRole: p.Role})
+		f[logging.FieldTenant], f[logging.FieldSubject], f[logging.FieldRole] = p.Tenant, p.Subject, p.Role
+	}
+	if rec.err != nil || rec.status >= 500 {
+		f[logging.FieldErrorKind] = domain.KindOf(rec.err)
 	}
 	switch {
 	case rec.status >= 500:
 		if rec.err != nil {
-			e = e.WithField(logrus.ErrorKey, rec.err.Error())
+			f[logrus.ErrorKey] = rec.err.Error()
 		}
-		e.WithField(logging.FieldErrorKind, domain.KindOf(rec.err)).Error("request failed")
+		entry.Logger.WithFields(f).Error("request failed")
 	case rec.err != nil:
-		e.WithField(logging.FieldErrorKind, domain.KindOf(rec.err)).Info("request rejected")
+		entry.Logger.WithFields(f).Info("request rejected")
 	default:
-		e.Info("request")
+		entry.Logger.WithFields(f).Info("request")
 	}
 }
 
@@ -149,9 +156,16 @@ func safeID(s string) bool {
 }
 
 // LimitBody caps the request body at max bytes; reading past it fails with
-// an error DecodeJSON reports as 413.
+// an error DecodeJSON reports as 413. A compressed body (Content-Encoding
+// other than identity) is refused with 415: logifn never inflates request
+// bodies, so a small compressed bomb cannot grow past the limit.
 func LimitBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if enc := r.Header.Get("Content-Encoding"); r.ContentLength != 0 && enc != "" && !strings.EqualFold(enc, "identity") {
+			WriteError(w, r, domain.Errorf(domain.KindUnsupportedType, "unsupported_content_encoding",
+				"compressed bodies are not accepted: send the body without Content-Encoding"))
+			return
+		}
 		if r.ContentLength > max {
 			WriteError(w, r, domain.Errorf(domain.KindTooLarge, "body_too_large", "the body is larger than %d bytes", max))
 			return
