@@ -188,7 +188,7 @@ func TestLocalUploadsFireFunctions(t *testing.T) {
 		got <- obj
 		return nil
 	})
-	h, _, err := mountAll(d, events, newTicks(d.Log, d.Now))
+	h, _, err := mountAll(d, events, newTicks(d.Log, d.Now), demoTokens{})
 	if err != nil {
 		t.Fatal(err)
 	}

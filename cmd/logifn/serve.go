@@ -54,8 +54,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := demo.Seed(ctx, d.Store, d.Now()); err != nil {
 		return err
 	}
+	tokens, err := mintDemoTokens(d.Keys)
+	if err != nil {
+		return err
+	}
 	events, ticks := newObjectEvents(d.Log), newTicks(d.Log, d.Now)
-	handler, kicker, err := mountAll(d, events, ticks)
+	handler, kicker, err := mountAll(d, events, ticks, tokens)
 	if err != nil {
 		return err
 	}
@@ -64,9 +68,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	go kicker.Run(reqctx.WithLogger(background, d.Log.WithField(logging.FieldFunction, "webhook-dispatch")))
 	ticks.run(background)
 	srv := platform.NewServer(handler)
-	if err := banner(stdout, d, ticks, "http://"+ln.Addr().String(), time.Since(start)); err != nil {
-		return err
-	}
+	banner(stdout, d, ticks, tokens, "http://"+ln.Addr().String(), time.Since(start))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -93,11 +95,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // router, registers its object handler with events and its schedules with
 // ticks. Every function's writes kick the webhook dispatcher, which the
 // returned kicker runs. With a local object store, the router also takes
-// presigned uploads, which fire events.
-func mountAll(d *app.Deps, events *objectEvents, ticks *ticks) (http.Handler, *webhookdispatch.Kicker, error) {
+// presigned uploads, which fire events, and presigned downloads. The web
+// console is one of the functions; the router also hands it the demo
+// tokens.
+func mountAll(d *app.Deps, events *objectEvents, ticks *ticks, tokens demoTokens) (http.Handler, *webhookdispatch.Kicker, error) {
 	rt := app.NewRouter(d, "local")
 	rt.Handle("GET "+openapi.Path, openapi.Handler())
 	rt.Handle(TickPattern, ticks.handler())
+	rt.Handle(DemoTokensPattern, tokens.handler())
 	dispatch, err := webhookdispatch.Spec().New(d)
 	if err != nil {
 		return nil, nil, fmt.Errorf("build webhook-dispatch: %w", err)
@@ -121,33 +126,30 @@ func mountAll(d *app.Deps, events *objectEvents, ticks *ticks) (http.Handler, *w
 	}
 	if st, ok := d.Blob.(*local.Store); ok {
 		rt.Handle(local.UploadPattern, st.UploadHandler(maxLocalObjectBytes, events.created))
+		rt.Handle(local.DownloadPattern, st.DownloadHandler())
 	}
 	return rt.Handler(), kicker, nil
 }
 
 // banner prints where the local platform listens and a token per demo user.
-func banner(w io.Writer, d *app.Deps, ticks *ticks, base string, took time.Duration) error {
+func banner(w io.Writer, d *app.Deps, ticks *ticks, tokens demoTokens, base string, took time.Duration) {
 	fmt.Fprintf(w, "logifn local platform ready in %s\n", took.Round(time.Millisecond))
+	fmt.Fprintf(w, "  console    %s/   (tracking, and sign-in with a demo role)\n", base)
 	fmt.Fprintf(w, "  base URL   %s   (health: %s/healthz)\n", base, base)
 	fmt.Fprintf(w, "  API        %s%s   (OpenAPI 3)\n", base, openapi.Path)
 	fmt.Fprintf(w, "  database   %s %s\n", d.Config.DBDriver, d.Config.RedactedDSN())
 	fmt.Fprintf(w, "  objects    %s\n", objectsLine(d))
 	fmt.Fprintf(w, "  functions  %d on one port\n", len(registry.All()))
 	fmt.Fprintf(w, "  schedules  run here; fire one now with: logifn tick NAME   (%s)\n", strings.Join(ticks.names(), ", "))
-	fmt.Fprintf(w, "\nDemo tenant %q, tokens valid 24 h:\n", demo.Tenant)
-	for _, u := range demo.Users() {
-		tok, err := d.Keys.Mint(u, 24*time.Hour)
-		if err != nil {
-			return err
-		}
+	fmt.Fprintf(w, "\nDemo tenant %q, tokens valid 24 h:\n", tokens.Tenant)
+	for _, u := range tokens.Users {
 		who := u.Subject
 		if u.Station != "" {
 			who += " @ " + u.Station
 		}
-		fmt.Fprintf(w, "\n  %-8s (%s)\n  export %s_TOKEN=%s\n", u.Role, who, strings.ToUpper(string(u.Role)), tok)
+		fmt.Fprintf(w, "\n  %-8s (%s)\n  export %s_TOKEN=%s\n", u.Role, who, strings.ToUpper(u.Role), u.Token)
 	}
 	fmt.Fprintf(w, "\nTry:\n  curl -H \"Authorization: Bearer $CUSTOMER_TOKEN\" %s/v1/shipments\n\n", base)
-	return nil
 }
 
 // maxLocalObjectBytes bounds one upload to the local object store.

@@ -304,7 +304,11 @@ func checkSAM(p *problems, where string, s app.Spec, fn SAMFunction) {
 			p.add("%s: event type %q is not used by logifn", ew, ev.Type)
 		}
 	}
-	same(p, where, "routes", routeSet(s.Routes), routes)
+	gateway := make([]app.Route, len(s.Routes))
+	for i, r := range s.Routes {
+		gateway[i] = app.Route{Method: r.Method, Path: GatewayPath(r.Path)}
+	}
+	same(p, where, "routes", routeSet(gateway), routes)
 	same(p, where, "object filters", objectSet(s.Objects), objects)
 	for _, sc := range s.Schedules {
 		e, ok := schedules[sc.Name]

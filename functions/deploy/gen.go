@@ -40,6 +40,17 @@ func LogicalID(name string) string {
 // objects or schedules).
 func IsEvent(s app.Spec) bool { return len(s.Objects) > 0 || len(s.Schedules) > 0 }
 
+// GatewayPath is a route's path as API Gateway writes it: net/http's
+// end-of-path anchor {$} dropped (API Gateway paths match exactly) and a
+// rest-of-path wildcard {name...} written {name+}.
+func GatewayPath(path string) string {
+	path = strings.TrimSuffix(path, "{$}")
+	if i := strings.LastIndex(path, "...}"); i >= 0 && i == len(path)-4 {
+		path = path[:i] + "+}"
+	}
+	return path
+}
+
 // RoutesText is how an HTTP trigger's description lists the routes.
 func RoutesText(rs []app.Route) string {
 	parts := make([]string, len(rs))
@@ -271,7 +282,7 @@ func GenerateTemplate(specs []app.Spec) ([]byte, error) {
 			w("          Type: HttpApi")
 			w("          Properties:")
 			w("            Method: %s", r.Method)
-			w("            Path: %s", r.Path)
+			w("            Path: %s", GatewayPath(r.Path))
 		}
 		for i, o := range s.Objects {
 			w("        Upload%d:", i+1)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/logifn/logifn/functions/console"
 	"github.com/logifn/logifn/functions/registry"
 	"github.com/logifn/logifn/shared/app/apptest"
 	"github.com/logifn/logifn/shared/domain"
@@ -50,6 +51,7 @@ var access = map[string][callers]int{
 	"POST /v1/shipments/{waybill}/receipt": {401, ok, 404, 403, 403, ok, 404},
 	"POST /v1/shipments/{waybill}/cancel":  {401, ok, 404, 403, 403, ok, 404},
 	"POST /v1/shipments/{waybill}/images":  {401, ok, 404, ok, ok, ok, 404},
+	"GET /v1/shipments/{waybill}/images":   {401, ok, 404, ok, ok, ok, 404},
 	"GET /v1/tracking/{waybill}":           {ok, ok, ok, ok, ok, ok, ok},
 	"PUT /v1/stations/{code}":              {401, 403, 403, 403, 403, ok, ok},
 	"GET /v1/stations":                     {401, ok, ok, ok, ok, ok, ok},
@@ -64,6 +66,9 @@ var access = map[string][callers]int{
 	"POST /v1/webhooks/{id}/enable":        {401, 403, 403, 403, 403, ok, 404},
 	"POST /v1/webhook-events/{id}/replay":  {401, 403, 403, 403, 403, ok, 404},
 	"GET /v1/reports/daily":                {401, 403, 403, 403, ok, ok, ok},
+	"GET /{$}":                             {ok, ok, ok, ok, ok, ok, ok},
+	"GET /track/{waybill}":                 {ok, ok, ok, ok, ok, ok, ok},
+	"GET /assets/{version}/{file}":         {ok, ok, ok, ok, ok, ok, ok},
 }
 
 // request builds a call of route by caller on a fresh fixture, so that
@@ -91,6 +96,18 @@ func request(t *testing.T, st *store.Store, route string, who int) apptest.Reque
 		r.Path = "/v1/shipments/" + fresh(domain.StatusDelivered) + "/receipt"
 	case "POST /v1/shipments/{waybill}/cancel":
 		r.Path = "/v1/shipments/" + fresh(domain.StatusCreated) + "/cancel"
+	case "GET /v1/shipments/{waybill}/images":
+		r.Path = "/v1/shipments/" + fresh(domain.StatusCreated) + "/images"
+	case "GET /{$}":
+		r.Path = "/"
+	case "GET /track/{waybill}":
+		r.Path = "/track/" + fresh(domain.StatusCreated)
+	case "GET /assets/{version}/{file}":
+		site, err := console.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Path = "/assets/" + site.Version() + "/app.js"
 	case "POST /v1/shipments/{waybill}/images":
 		r.Path = "/v1/shipments/" + fresh(domain.StatusCreated) + "/images"
 		r.Body = map[string]any{"kind": "label", "content_type": "image/jpeg"}

@@ -5,8 +5,10 @@ package registry
 
 import (
 	autoreceipt "github.com/logifn/logifn/functions/auto-receipt"
+	"github.com/logifn/logifn/functions/console"
 	dailyreport "github.com/logifn/logifn/functions/daily-report"
 	"github.com/logifn/logifn/functions/housekeeping"
+	imagelist "github.com/logifn/logifn/functions/image-list"
 	imageupload "github.com/logifn/logifn/functions/image-upload"
 	itemlist "github.com/logifn/logifn/functions/item-list"
 	"github.com/logifn/logifn/functions/quote"
@@ -44,6 +46,7 @@ func All() []app.Spec {
 		quote.Spec(),
 		rates.Spec(),
 		imageupload.Spec(),
+		imagelist.Spec(),
 		waybillimageingest.Spec(),
 		scanfileingest.Spec(),
 		stalesweep.Spec(),
@@ -52,5 +55,6 @@ func All() []app.Spec {
 		housekeeping.Spec(),
 		webhookendpoints.Spec(),
 		webhookdispatch.Spec(),
+		console.Spec(),
 	}
 }

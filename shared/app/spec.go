@@ -26,6 +26,10 @@ type Route struct {
 	Method string
 	Path   string
 	Roles  []domain.Role
+	// Static marks a route that serves files of the web console rather
+	// than the JSON API: the API document leaves it out, and its answers
+	// are HTML, scripts and styles, not JSON.
+	Static bool
 }
 
 // Pattern returns the route as a net/http.ServeMux pattern.

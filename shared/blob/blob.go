@@ -21,9 +21,10 @@ type Object struct {
 	Modified    time.Time
 }
 
-// Presigned is an upload URL a client may PUT one object to, without
-// credentials of its own, until Expires. Header lists the headers the PUT
-// must carry exactly as given (the signature covers them).
+// Presigned is a URL a client may use without credentials of its own
+// until Expires: a PUT of one object (an upload URL) or a GET of one (a
+// download URL). Header lists the headers the request must carry exactly
+// as given (the signature covers them).
 type Presigned struct {
 	URL     string      `json:"url"`
 	Method  string      `json:"method"`
@@ -45,4 +46,7 @@ type Store interface {
 	Open(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error)
 	// PresignPut returns a URL to PUT an object of contentType at key.
 	PresignPut(ctx context.Context, key, contentType string, ttl time.Duration) (Presigned, error)
+	// PresignGet returns a URL to GET the object at key. It does not check
+	// that the object exists: a GET of a missing one fails then.
+	PresignGet(ctx context.Context, key string, ttl time.Duration) (Presigned, error)
 }

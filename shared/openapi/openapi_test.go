@@ -35,8 +35,9 @@ func documented(t *testing.T) (*openapi3.T, map[string]*openapi3.Operation) {
 	return doc, ops
 }
 
-// manifest returns every route of the manifest by its pattern, with the
-// function that serves it.
+// manifest returns every API route of the manifest by its pattern, with
+// the function that serves it. Static routes, which serve the web console's
+// files, are not part of the API.
 func manifest() map[string]struct {
 	function string
 	route    app.Route
@@ -47,6 +48,9 @@ func manifest() map[string]struct {
 	}{}
 	for _, spec := range registry.All() {
 		for _, r := range spec.Routes {
+			if r.Static {
+				continue
+			}
 			routes[r.Pattern()] = struct {
 				function string
 				route    app.Route
@@ -103,6 +107,40 @@ func TestEveryManifestRouteIsDocumented(t *testing.T) {
 		if got := stringList(op.Extensions["x-logifn-roles"]); !slices.Equal(sorted(got), sorted(want)) {
 			t.Errorf("%s: x-logifn-roles = %v, want %v", pattern, got, want)
 		}
+	}
+}
+
+// TestStaticRoutesStayOutOfTheDocument: a static route serves files to
+// anyone with a GET; it is neither documented nor able to shadow a path
+// the document names.
+func TestStaticRoutesStayOutOfTheDocument(t *testing.T) {
+	_, ops := documented(t)
+	static := 0
+	for _, spec := range registry.All() {
+		for _, r := range spec.Routes {
+			if !r.Static {
+				continue
+			}
+			static++
+			if r.Method != http.MethodGet || len(r.Roles) > 0 {
+				t.Errorf("static route %s of %s: want a public GET", r.Pattern(), spec.Name)
+			}
+			if _, ok := ops[r.Pattern()]; ok {
+				t.Errorf("static route %s of %s is in %s", r.Pattern(), spec.Name, openapitest.DocumentName)
+			}
+			mux := http.NewServeMux()
+			mux.Handle(r.Pattern(), http.NotFoundHandler())
+			for pattern := range ops {
+				method, path, _ := strings.Cut(pattern, " ")
+				req := httptest.NewRequest(method, strings.NewReplacer("{", "x", "}", "").Replace(path), nil)
+				if _, got := mux.Handler(req); got != "" {
+					t.Errorf("static route %s of %s would serve the documented %s", r.Pattern(), spec.Name, pattern)
+				}
+			}
+		}
+	}
+	if static == 0 {
+		t.Error("no function serves static routes; the web console is missing from the manifest")
 	}
 }
 

@@ -23,8 +23,12 @@ import (
 // the presigned cases when it is nil.
 type PresignedPut func(p blob.Presigned, body []byte) error
 
+// PresignedGet downloads the object a client holding only p would get.
+// Run skips the presigned download cases when it is nil.
+type PresignedGet func(p blob.Presigned) ([]byte, error)
+
 // Run runs every case against a fresh store from newStore.
-func Run(t *testing.T, newStore func(t *testing.T) blob.Store, put PresignedPut) {
+func Run(t *testing.T, newStore func(t *testing.T) blob.Store, put PresignedPut, get PresignedGet) {
 	cases := []struct {
 		name string
 		fn   func(t *testing.T, s blob.Store)
@@ -48,6 +52,12 @@ func Run(t *testing.T, newStore func(t *testing.T) blob.Store, put PresignedPut)
 		}
 		testPresignedPut(t, newStore(t), put)
 	})
+	t.Run("presigned get", func(t *testing.T) {
+		if get == nil {
+			t.Skip("this backend serves no presigned URLs")
+		}
+		testPresignedGet(t, newStore(t), get)
+	})
 }
 
 // HTTPPut is a PresignedPut over HTTP: p's method, URL and headers, and
@@ -70,6 +80,31 @@ func HTTPPut(p blob.Presigned, body []byte) error {
 		return fmt.Errorf("%s %s: %d %s", p.Method, p.URL, resp.StatusCode, msg)
 	}
 	return nil
+}
+
+// HTTPGet is a PresignedGet over HTTP: p's method, URL and headers, and
+// nothing else. Any status but 200 is an error naming it.
+func HTTPGet(p blob.Presigned) ([]byte, error) {
+	req, err := http.NewRequest(p.Method, p.URL, nil)
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range p.Header {
+		req.Header[k] = vs
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s %s: %d %.2048s", p.Method, p.URL, resp.StatusCode, body)
+	}
+	return body, nil
 }
 
 // MD5 is the ETag a single-part upload of b gets.
@@ -266,6 +301,40 @@ func testPresignedPut(t *testing.T, s blob.Store, put PresignedPut) {
 		if b := read(t, s, key, 0, -1); !bytes.Equal(b, body) {
 			t.Errorf("Open after a presigned PUT = %q, want %q", b, body)
 		}
+	}
+}
+
+func testPresignedGet(t *testing.T, s blob.Store, get PresignedGet) {
+	ctx := context.Background()
+	for _, key := range []string{"thumbs/demo/LF00000000078/label/0a1b.jpg", "images/demo/照片 +1%.png"} {
+		body := []byte("\x89PNG bytes of " + key)
+		mustPut(t, s, key, body, "image/png")
+		before := time.Now()
+		p, err := s.PresignGet(ctx, key, 5*time.Minute)
+		if err != nil {
+			t.Fatalf("PresignGet: %v", err)
+		}
+		if p.Method != http.MethodGet {
+			t.Errorf("PresignGet method %s, want GET", p.Method)
+		}
+		if p.Expires.Before(before.Add(4*time.Minute)) || p.Expires.After(before.Add(6*time.Minute)) {
+			t.Errorf("PresignGet expires %s, want about 5 minutes after %s", p.Expires, before)
+		}
+		got, err := get(p)
+		if err != nil {
+			t.Fatalf("GET of the presigned URL: %v", err)
+		}
+		if !bytes.Equal(got, body) {
+			t.Errorf("GET of the presigned URL = %q, want %q", got, body)
+		}
+	}
+	for _, key := range BadKeys() {
+		if _, err := s.PresignGet(ctx, key, time.Minute); !domain.IsKind(err, domain.KindInvalid) {
+			t.Errorf("PresignGet(%q): err = %v, want invalid", key, err)
+		}
+	}
+	if _, err := s.PresignGet(ctx, "images/a.png", -time.Second); !domain.IsKind(err, domain.KindInvalid) {
+		t.Errorf("PresignGet for 0s: err = %v, want invalid", err)
 	}
 }
 

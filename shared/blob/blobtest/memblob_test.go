@@ -25,5 +25,11 @@ func TestMemblob(t *testing.T) {
 		}
 		_, err := s.Put(context.Background(), key, bytes.NewReader(body), int64(len(body)), p.Header.Get("Content-Type"))
 		return err
+	}, func(p blob.Presigned) ([]byte, error) {
+		key, ok := strings.CutPrefix(p.URL, "mem://"+s.Bucket()+"/")
+		if !ok || p.Method != "GET" {
+			return nil, fmt.Errorf("not a memblob download URL: %s %s", p.Method, p.URL)
+		}
+		return s.Bytes(key), nil
 	})
 }

@@ -26,6 +26,10 @@ func newStore(t *testing.T, maxBytes int64) (*Store, *created) {
 	c := &created{}
 	var s *Store
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			s.DownloadHandler().ServeHTTP(w, r)
+			return
+		}
 		s.UploadHandler(maxBytes, c.add).ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
@@ -54,7 +58,7 @@ func TestConformance(t *testing.T) {
 	blobtest.Run(t, func(t *testing.T) blob.Store {
 		s, _ := newStore(t, 1<<20)
 		return s
-	}, blobtest.HTTPPut)
+	}, blobtest.HTTPPut, blobtest.HTTPGet)
 }
 
 func TestLayout(t *testing.T) {
@@ -178,7 +182,8 @@ func TestUploadHandler(t *testing.T) {
 		{"bad key", tamper("uploads/demo/p.jpg", "uploads/%2E%2E/p.jpg"), []byte("x"), http.StatusBadRequest},
 		{"another bucket", tamper("/test-bucket/", "/other-bucket/"), []byte("x"), http.StatusNotFound},
 		{"too large", p, bytes.Repeat([]byte("x"), 65), http.StatusRequestEntityTooLarge},
-		{"GET", blob.Presigned{URL: p.URL, Method: http.MethodGet, Header: p.Header}, nil, http.StatusMethodNotAllowed},
+		// An upload URL does not read: the download handler refuses its signature.
+		{"GET", blob.Presigned{URL: p.URL, Method: http.MethodGet, Header: p.Header}, nil, http.StatusForbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -269,5 +274,67 @@ func TestUploadWithoutLength(t *testing.T) {
 	}
 	if status := put([]byte("small")); status != http.StatusOK || len(got.objs) != 1 || got.objs[0].Size != 5 {
 		t.Errorf("5 bytes chunked: status %d, reports %+v", status, got.objs)
+	}
+}
+
+// TestDownloadHandler: a download URL reads its one object until it
+// expires, and nothing else: not another key, not by PUT.
+func TestDownloadHandler(t *testing.T) {
+	s, got := newStore(t, 64)
+	ctx := context.Background()
+	now := time.Now()
+	s.cfg.Now = func() time.Time { return now }
+	for _, k := range []string{"thumbs/demo/a.jpg", "thumbs/demo/b.jpg"} {
+		if _, err := s.Put(ctx, k, strings.NewReader("jpeg "+k), int64(len("jpeg "+k)), "image/jpeg"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := s.PresignGet(ctx, "thumbs/demo/a.jpg", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.Get(p.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || string(body) != "jpeg thumbs/demo/a.jpg" || res.Header.Get("Content-Type") != "image/jpeg" ||
+		res.Header.Get("ETag") == "" {
+		t.Fatalf("GET = %d %q (%v), want 200 with the object as image/jpeg and an ETag", res.StatusCode, body, res.Header)
+	}
+	missing, err := s.PresignGet(ctx, "thumbs/demo/none.jpg", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := func(method, url string) int {
+		req, _ := http.NewRequest(method, url, strings.NewReader(""))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	tests := []struct {
+		name, method, url string
+		want              int
+	}{
+		{"another key", "GET", strings.Replace(p.URL, "/a.jpg", "/b.jpg", 1), http.StatusForbidden},
+		{"later expiry", "GET", strings.Replace(p.URL, "expires=", "expires=9", 1), http.StatusForbidden},
+		{"PUT with a download URL", "PUT", p.URL, http.StatusForbidden},
+		{"a missing object", "GET", missing.URL, http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		if got := status(tt.method, tt.url); got != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.name, got, tt.want)
+		}
+	}
+	now = now.Add(2 * time.Minute)
+	if got := status("GET", p.URL); got != http.StatusForbidden {
+		t.Errorf("GET after expiry: status %d, want 403", got)
+	}
+	if len(got.objs) != 0 {
+		t.Errorf("downloads reported created objects: %+v", got.objs)
 	}
 }

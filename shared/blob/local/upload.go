@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -28,7 +29,7 @@ func (s *Store) UploadHandler(maxBytes int64, onCreated func(context.Context, pl
 			w.Header().Set("Allow", http.MethodPut)
 			return domain.Errorf(domain.KindMethodNotAllowed, "method_not_allowed", "presigned uploads are PUT requests")
 		}
-		key, err := s.authorize(r)
+		key, err := s.authorize(r, r.Header.Get("Content-Type"))
 		if err != nil {
 			return err
 		}
@@ -55,9 +56,42 @@ func (s *Store) UploadHandler(maxBytes int64, onCreated func(context.Context, pl
 	})
 }
 
-// authorize returns the key a presigned PUT may write, after checking the
-// key, the bucket, the signature and the expiry.
-func (s *Store) authorize(r *http.Request) (string, error) {
+// DownloadHandler serves the GETs of presigned URLs, as a bucket would:
+// it checks the key (400), the signature and expiry (403), and answers the
+// object with its content type and ETag, or 404.
+func (s *Store) DownloadHandler() http.Handler {
+	return web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		key, err := s.authorize(r, "")
+		if err != nil {
+			return err
+		}
+		obj, err := s.Stat(r.Context(), key)
+		if err != nil {
+			return err
+		}
+		rc, err := s.Open(r.Context(), key, 0, -1)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		h := w.Header()
+		h.Set("Content-Type", obj.ContentType)
+		h.Set("Content-Length", strconv.FormatInt(obj.Size, 10))
+		h.Set("ETag", `"`+obj.ETag+`"`)
+		h.Set("Cache-Control", "private, max-age=300")
+		h.Set("X-Content-Type-Options", "nosniff")
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = io.Copy(w, rc) // the status is sent; a broken connection is the client's to notice
+		}
+		return nil
+	})
+}
+
+// authorize returns the key a presigned request may use, after checking
+// the key, the bucket, the signature (of the request's method and, for a
+// PUT, its content type) and the expiry.
+func (s *Store) authorize(r *http.Request, contentType string) (string, error) {
 	bucket, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, UploadPrefix), "/")
 	if err := blob.CheckKey(key); err != nil {
 		return "", err
@@ -67,14 +101,18 @@ func (s *Store) authorize(r *http.Request) (string, error) {
 	}
 	q := r.URL.Query()
 	exp := q.Get("expires")
-	want := s.sign(key, r.Header.Get("Content-Type"), exp)
+	method := r.Method
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	want := s.sign(method, key, contentType, exp)
 	if !hmac.Equal([]byte(q.Get("sig")), []byte(want)) {
 		return "", domain.Errorf(domain.KindForbidden, "bad_signature",
-			"the upload URL's signature does not match; use the URL, method and Content-Type exactly as given")
+			"the presigned URL's signature does not match; use the URL, method and Content-Type exactly as given")
 	}
 	unix, err := strconv.ParseInt(exp, 10, 64)
 	if err != nil || s.cfg.Now().Unix() > unix {
-		return "", domain.Errorf(domain.KindForbidden, "url_expired", "the upload URL has expired")
+		return "", domain.Errorf(domain.KindForbidden, "url_expired", "the presigned URL has expired")
 	}
 	return key, nil
 }

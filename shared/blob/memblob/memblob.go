@@ -84,6 +84,18 @@ func (s *Store) Open(ctx context.Context, key string, offset, length int64) (io.
 	return io.NopCloser(bytes.NewReader(e.data[offset:end])), nil
 }
 
+// PresignGet returns a mem:// URL; memblob serves no HTTP.
+func (s *Store) PresignGet(ctx context.Context, key string, ttl time.Duration) (blob.Presigned, error) {
+	if err := blob.CheckKey(key); err != nil {
+		return blob.Presigned{}, err
+	}
+	if ttl <= 0 {
+		return blob.Presigned{}, domain.Errorf(domain.KindInvalid, "invalid_expiry", "a presigned URL must live for a positive time, not %s", ttl)
+	}
+	return blob.Presigned{URL: "mem://" + s.bucket + "/" + key, Method: http.MethodGet, Header: http.Header{},
+		Expires: s.now().Add(ttl).UTC()}, nil
+}
+
 // PresignPut returns a mem:// URL; memblob serves no HTTP.
 func (s *Store) PresignPut(ctx context.Context, key, contentType string, ttl time.Duration) (blob.Presigned, error) {
 	if err := blob.CheckKey(key); err != nil {

@@ -157,6 +157,24 @@ func (s *Store) PresignPut(ctx context.Context, key, contentType string, ttl tim
 	return blob.Presigned{URL: u, Method: http.MethodPut, Header: http.Header{"Content-Type": {contentType}}, Expires: expires}, nil
 }
 
+// PresignGet returns a V1 or V4 signed URL for a GET, with the security
+// token in the URL when the credentials are temporary.
+func (s *Store) PresignGet(ctx context.Context, key string, ttl time.Duration) (blob.Presigned, error) {
+	if err := blob.CheckKey(key); err != nil {
+		return blob.Presigned{}, err
+	}
+	secs := int64(ttl / time.Second)
+	if secs <= 0 {
+		return blob.Presigned{}, domain.Errorf(domain.KindInvalid, "invalid_expiry", "a presigned URL must live for at least a second, not %s", ttl)
+	}
+	expires := s.now().Truncate(time.Second).Add(time.Duration(secs) * time.Second).UTC()
+	u, err := s.bucket.SignURL(key, alioss.HTTPGet, secs)
+	if err != nil {
+		return blob.Presigned{}, s.translate("presign", key, err)
+	}
+	return blob.Presigned{URL: u, Method: http.MethodGet, Header: http.Header{}, Expires: expires}, nil
+}
+
 func unquote(etag string) string { return strings.Trim(etag, `"`) }
 
 var _ blob.Store = (*Store)(nil)

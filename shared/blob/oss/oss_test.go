@@ -55,7 +55,7 @@ func TestConformance(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			blobtest.Run(t, func(t *testing.T) blob.Store {
 				return open(t, blobtest.NewFakeS3(t, "test-bucket", requireToken).URL, region)
-			}, blobtest.HTTPPut)
+			}, blobtest.HTTPPut, blobtest.HTTPGet)
 		})
 	}
 }

@@ -158,6 +158,24 @@ func (s *Store) PresignPut(ctx context.Context, key, contentType string, ttl tim
 	return blob.Presigned{URL: req.URL, Method: req.Method, Header: h, Expires: s.now().Add(ttl).UTC()}, nil
 }
 
+// PresignGet returns a SigV4 query-signed URL for a GET.
+func (s *Store) PresignGet(ctx context.Context, key string, ttl time.Duration) (blob.Presigned, error) {
+	if err := blob.CheckKey(key); err != nil {
+		return blob.Presigned{}, err
+	}
+	if ttl < time.Second || ttl > 7*24*time.Hour {
+		return blob.Presigned{}, domain.Errorf(domain.KindInvalid, "invalid_expiry", "a presigned URL lives from a second to 7 days, not %s", ttl)
+	}
+	req, err := s.presign.PresignGetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)},
+		awss3.WithPresignExpires(ttl))
+	if err != nil {
+		return blob.Presigned{}, s.translate("presign", key, err)
+	}
+	h := req.SignedHeader.Clone()
+	h.Del("Host")
+	return blob.Presigned{URL: req.URL, Method: req.Method, Header: h, Expires: s.now().Add(ttl).UTC()}, nil
+}
+
 // noRetry makes one attempt: a body read once cannot be sent again.
 func noRetry(o *awss3.Options) { o.RetryMaxAttempts = 1 }
 

@@ -60,7 +60,7 @@ func TestConformance(t *testing.T) {
 	isolate(t)
 	blobtest.Run(t, func(t *testing.T) blob.Store {
 		return open(t, blobtest.NewFakeS3(t, "test-bucket", signed).URL)
-	}, blobtest.HTTPPut)
+	}, blobtest.HTTPPut, blobtest.HTTPGet)
 }
 
 func TestRequests(t *testing.T) {
