@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"time"
 
 	fc "github.com/aliyun/fc-go-sdk"
@@ -41,13 +42,14 @@ type FCConfig struct {
 // invocation type. The payload is an FC timer event, which the custom
 // runtime adapter hands to the invoked function as a tick.
 type FC struct {
-	client    *fc.Client
+	client    func() (*fc.Client, error)
 	service   string
 	qualifier string
 	now       clock
 }
 
-// NewFC returns an FC invoker. It does no I/O.
+// NewFC returns an FC invoker. It does no I/O, and builds the SDK's client
+// on the first invocation: a function that never invokes pays nothing.
 func NewFC(cfg FCConfig) (*FC, error) {
 	if cfg.Endpoint == "" || cfg.Service == "" || cfg.AccessKeyID == "" || cfg.AccessKeySecret == "" {
 		return nil, errors.New("invoke on Function Compute: an endpoint, a service and credentials are required")
@@ -62,10 +64,9 @@ func NewFC(cfg FCConfig) (*FC, error) {
 	if cfg.AccountID != "" {
 		opts = append(opts, fc.WithAccountID(cfg.AccountID))
 	}
-	client, err := fc.NewClient(cfg.Endpoint, fcAPIVersion, cfg.AccessKeyID, cfg.AccessKeySecret, opts...)
-	if err != nil {
-		return nil, err
-	}
+	client := sync.OnceValues(func() (*fc.Client, error) {
+		return fc.NewClient(cfg.Endpoint, fcAPIVersion, cfg.AccessKeyID, cfg.AccessKeySecret, opts...)
+	})
 	return &FC{client: client, service: cfg.Service, qualifier: cfg.Qualifier, now: cfg.Now}, nil
 }
 
@@ -94,7 +95,11 @@ func (f *FC) Invoke(ctx context.Context, c Call) error {
 	if f.qualifier != "" {
 		in = in.WithQualifier(f.qualifier)
 	}
-	if _, err := f.client.InvokeFunction(in); err != nil {
+	client, err := f.client()
+	if err != nil {
+		return domain.Wrap(domain.KindInternal, "invocation_client", "the Function Compute client could not be built", err)
+	}
+	if _, err := client.InvokeFunction(in); err != nil {
 		var se *fc.ServiceError
 		if errors.As(err, &se) {
 			return statusError("Function Compute", c.Function, se.HTTPStatus, err)
