@@ -126,6 +126,34 @@ func TestDemoTokensEndpoint(t *testing.T) {
 	}
 }
 
+// TestDemoTokensOnlyForThisMachine: a caller from another address gets a
+// 404, whatever its forwarding headers claim.
+func TestDemoTokensOnlyForThisMachine(t *testing.T) {
+	tokens := demoTokens{Tenant: demo.Tenant, Users: []demoToken{{Role: "admin", Subject: "admin-1", Token: "secret-token"}}}
+	for _, tt := range []struct {
+		remote string
+		want   int
+	}{
+		{"127.0.0.1:40000", http.StatusOK},
+		{"[::1]:40000", http.StatusOK},
+		{"192.168.1.20:40000", http.StatusNotFound},
+		{"[2001:db8::1]:40000", http.StatusNotFound},
+		{"not-an-address", http.StatusNotFound},
+	} {
+		r := httptest.NewRequest("GET", "/_local/demo-tokens", nil)
+		r.RemoteAddr = tt.remote
+		r.Header.Set("X-Forwarded-For", "127.0.0.1")
+		w := httptest.NewRecorder()
+		tokens.handler().ServeHTTP(w, r)
+		if w.Code != tt.want {
+			t.Errorf("from %s: %d, want %d", tt.remote, w.Code, tt.want)
+		}
+		if leaked := strings.Contains(w.Body.String(), "secret-token"); leaked != (tt.want == http.StatusOK) {
+			t.Errorf("from %s: token in the answer = %v\n%s", tt.remote, leaked, w.Body)
+		}
+	}
+}
+
 // TestLocalDownloads: the local platform serves presigned GETs of its
 // object store, as it serves presigned PUTs.
 func TestLocalDownloads(t *testing.T) {

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"net"
 	"net/http"
 	"time"
 
 	"github.com/logifn/logifn/shared/auth"
 	"github.com/logifn/logifn/shared/demo"
+	"github.com/logifn/logifn/shared/domain"
 	"github.com/logifn/logifn/shared/web"
 )
 
@@ -44,10 +46,28 @@ func mintDemoTokens(keys *auth.Keys) (demoTokens, error) {
 	return out, nil
 }
 
-// handler serves the tokens as JSON, never cached.
+// handler serves the tokens as JSON, never cached, and only to callers on
+// this machine: `logifn serve --addr 0.0.0.0:8080` shares the console, not
+// the admin's token.
 func (t demoTokens) handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !fromLoopback(r) {
+			web.WriteError(w, r, domain.Errorf(domain.KindNotFound, "not_found", "no such resource"))
+			return
+		}
 		w.Header().Set("Cache-Control", "no-store")
 		web.WriteJSON(w, http.StatusOK, t)
 	})
+}
+
+// fromLoopback reports whether r came from a loopback address. Forwarding
+// headers are not trusted: a proxy on this machine makes every caller look
+// local, so the tokens stay for a console opened on this machine.
+func fromLoopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
