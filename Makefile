@@ -5,6 +5,10 @@ GO       ?= go
 GOARCH   ?= amd64
 FUNCTIONS := $(notdir $(patsubst %/cmd,%,$(wildcard functions/*/cmd)))
 LDFLAGS  := -s -w
+# Deployed functions run on MySQL: nosqlite leaves the embedded database
+# (a third of a binary, and its start-up) out of them. Tests, `logifn serve`
+# and the end-to-end suite build without it and run on SQLite.
+TAGS     := lambda.norpc,nosqlite
 DIST     ?= dist
 
 .PHONY: run test test-short vet fmt build package logifn clean help knative-validate
@@ -39,14 +43,36 @@ fmt: ## format the code
 smoke: ## build every function as deployed and start each on FC, Knative, plain HTTP and Lambda
 	LOGIFN_SMOKE=1 $(GO) test -count=1 -run '^TestEveryBinaryStartsInEveryMode$$' -v ./tests | grep -E '^ *(--- |ok|FAIL|PASS)'
 
-.PHONY: bench
-bench: ## cold start and binary size of a few functions beside a minimal net/http server (bench/coldstart.json)
-	$(GO) test -count=1 -run '^$$' -bench '^BenchmarkColdStart$$' -benchtime 1x ./tests
+# fuzz finds every Fuzz* target of the module and runs each for FUZZTIME,
+# printing its executions; the first crash stops it, with the failing input
+# written under the package's testdata/fuzz. `make test` runs the seeds.
+FUZZTIME ?= 20s
+.PHONY: fuzz
+fuzz: ## run every Fuzz* target for FUZZTIME (20s) each; stops at the first crash
+	@$(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ { names = names " " $$1 } /^ok/ { if (names != "") print $$2 names; names = "" }' | \
+	while read -r pkg targets; do \
+		for t in $$targets; do \
+			out=$$($(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg 2>&1); rc=$$?; \
+			execs=$$(echo "$$out" | grep -o 'execs: [0-9]*' | tail -1 | cut -d' ' -f2); \
+			printf '%-52s %-28s %10s execs\n' "$$pkg" "$$t" "$${execs:-?}"; \
+			if [ $$rc -ne 0 ]; then echo "$$out" | grep -v '^fuzz: elapsed' | tail -40; exit 1; fi; \
+		done; \
+	done
+
+.PHONY: bench soak
+BENCHFLAGS ?=
+bench: logifn ## every scenario beside its baseline on MySQL, as ratios (bench/results.json; BENCHFLAGS="--only get,create")
+	./bin/logifn bench $(BENCHFLAGS)
+
+SOAKTIME ?= 2m
+SOAKFLAGS ?=
+soak: logifn ## mixed workload on MySQL for SOAKTIME (2m): requests, errors, memory and goroutines over time
+	./bin/logifn bench soak --duration $(SOAKTIME) $(SOAKFLAGS)
 
 build: ## build dist/<function>/bootstrap for every function (GOARCH=amd64|arm64)
 	@for f in $(FUNCTIONS); do \
 		echo "build $$f ($(GOARCH))"; \
-		CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH) $(GO) build -trimpath -tags lambda.norpc -ldflags "$(LDFLAGS)" \
+		CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH) $(GO) build -trimpath -tags $(TAGS) -ldflags "$(LDFLAGS)" \
 			-o $(DIST)/$$f/bootstrap ./functions/$$f/cmd || exit 1; \
 	done
 
@@ -60,7 +86,7 @@ package: build ## zip dist/<function>.zip (bootstrap at the root) for FC and Lam
 # SAM's makefile build method (template.yaml, Metadata: BuildMethod: makefile)
 # runs build-<LogicalId> with ARTIFACTS_DIR set; each builds one function's
 # bootstrap for Lambda on arm64.
-lambda-build = CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -tags lambda.norpc -ldflags "$(LDFLAGS)" \
+lambda-build = CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -tags $(TAGS) -ldflags "$(LDFLAGS)" \
 	-o $(ARTIFACTS_DIR)/bootstrap ./functions/$(1)/cmd
 build-ShipmentCreateFunction: ; $(call lambda-build,shipment-create)
 build-ShipmentGetFunction: ; $(call lambda-build,shipment-get)
@@ -75,6 +101,7 @@ build-ItemListFunction: ; $(call lambda-build,item-list)
 build-QuoteFunction: ; $(call lambda-build,quote)
 build-RatesFunction: ; $(call lambda-build,rates)
 build-ImageUploadFunction: ; $(call lambda-build,image-upload)
+build-ImageListFunction: ; $(call lambda-build,image-list)
 build-WaybillImageIngestFunction: ; $(call lambda-build,waybill-image-ingest)
 build-ScanFileIngestFunction: ; $(call lambda-build,scan-file-ingest)
 build-StaleSweepFunction: ; $(call lambda-build,stale-sweep)
@@ -83,6 +110,7 @@ build-DailyReportFunction: ; $(call lambda-build,daily-report)
 build-HousekeepingFunction: ; $(call lambda-build,housekeeping)
 build-WebhookEndpointsFunction: ; $(call lambda-build,webhook-endpoints)
 build-WebhookDispatchFunction: ; $(call lambda-build,webhook-dispatch)
+build-ConsoleFunction: ; $(call lambda-build,console)
 
 clean: ## remove build output and local data
 	rm -rf bin $(DIST) data

@@ -27,6 +27,9 @@ Usage:
   logifn put     [--type TYPE] FILE KEY                   upload a file through a presigned URL
                                                           (locally: to logifn serve, firing object functions)
   logifn fc      invoke|publish|canary|rollback|promote   Function Compute releases (logifn fc help)
+  logifn bench   [--only get,create,...] [--duration 5s] [--mysql DSN] [--out FILE] [--doc FILE]
+                                                          measure each scenario beside its baseline
+  logifn bench soak [--duration 2m] [--mysql DSN]         mixed workload; errors, memory, goroutines
 
 Configuration comes from LOGIFN_* environment variables; see README.md.
 `
@@ -67,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return put(ctx, rest, stdout)
 	case "fc":
 		return fcCommand(ctx, rest, stdout, stderr)
+	case "bench":
+		return benchCommand(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
