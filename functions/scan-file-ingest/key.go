@@ -1,7 +1,6 @@
 package scanfileingest
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/logifn/logifn/shared/blob"
@@ -18,9 +17,6 @@ const (
 
 // ReportSuffix ends the key of every report.
 const ReportSuffix = ".report.csv"
-
-// tenantSegment is what a key's tenant segment may be.
-var tenantSegment = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // fileRef is what a scan file's key says:
 // scans/{tenant}/{station}/{name}.csv or .jsonl. Objects carry no token:
@@ -58,7 +54,7 @@ func parseKey(key string) (fileRef, error) {
 		return fileRef{}, bad("the name must end in .csv or .jsonl")
 	}
 	switch {
-	case !tenantSegment.MatchString(ref.Tenant):
+	case !domain.ValidID(ref.Tenant):
 		return fileRef{}, bad("the tenant segment is malformed")
 	case !domain.ValidStationCode(ref.Station):
 		return fileRef{}, bad("the station segment is not a station code")

@@ -7,7 +7,6 @@ package shipmenttrack
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/logifn/logifn/shared/app"
@@ -72,8 +71,6 @@ type View struct {
 	Timeline     []Event             `json:"timeline"`
 }
 
-var tenantPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
 // Handler serves GET /v1/tracking/{waybill}?tenant=ID. Without ?tenant= it
 // tracks defaultTenant (LOGIFN_PUBLIC_TENANT), for a company that runs
 // logifn for itself alone. A malformed number is refused before the
@@ -89,7 +86,7 @@ func Handler(st Store, defaultTenant string) http.Handler {
 		if tenant == "" {
 			tenant = defaultTenant
 		}
-		if !tenantPattern.MatchString(tenant) {
+		if !domain.ValidID(tenant) {
 			q.Problem("tenant", "is required: the id of the carrier that issued the waybill")
 		}
 		if err := q.Err(); err != nil {

@@ -12,7 +12,6 @@ package objectkey
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"regexp"
 	"strings"
 
 	"github.com/logifn/logifn/shared/blob"
@@ -60,15 +59,10 @@ func Extension(contentType string) (string, bool) {
 // The extensions Parse accepts: the ones keys are built with, and .jpeg.
 var parseExtensions = map[string]bool{"jpg": true, "jpeg": true, "png": true}
 
-var (
-	tenantPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-	idPattern     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-)
-
 // ValidTenant reports whether tenant can name a key's tenant segment: 1 to
 // 64 letters, digits, dashes or underscores, so it can never be "..", hold
 // a slash or be read as another segment.
-func ValidTenant(tenant string) bool { return tenantPattern.MatchString(tenant) }
+func ValidTenant(tenant string) bool { return domain.ValidID(tenant) }
 
 // Image is the address of one waybill photo.
 type Image struct {
@@ -151,7 +145,7 @@ func Parse(key string) (Image, error) {
 		return bad("the waybill segment is not a valid waybill number")
 	case !PhotoKind(parts[2]).Valid():
 		return bad("unknown photo kind")
-	case !idPattern.MatchString(id):
+	case !domain.ValidID(id):
 		return bad("the id is malformed")
 	case !parseExtensions[ext]:
 		return bad("the extension is not .jpg, .jpeg or .png")
