@@ -29,14 +29,15 @@ func Spec() app.Spec {
 	}
 }
 
-// Store is what shipment-create needs of the database. Quote prices the
-// shipment on the tenant's rate card. Both fail with unprocessable for
-// unknown stations and unavailable when the database is down; with a
-// request key it already saw, CreateShipment loads the stored shipment into
-// sh and reports created false.
+// Store is what shipment-create needs of the database.
+// PriceAndCreateShipment prices the shipment on the tenant's rate card, as
+// POST /v1/quotes does, and stores it. It fails with unprocessable for
+// unknown stations, bad items or a currency other than the rate card's,
+// and unavailable when the database is down; with a request key it
+// already saw, it loads the stored shipment into sh and reports created
+// false.
 type Store interface {
-	Quote(ctx context.Context, tenant, origin, destination string, level domain.ServiceLevel, items []domain.Item) (domain.Quote, error)
-	CreateShipment(ctx context.Context, sh *domain.Shipment, actor, requestKey string) (created bool, err error)
+	PriceAndCreateShipment(ctx context.Context, sh *domain.Shipment, actor, requestKey string) (created bool, err error)
 }
 
 // Handler serves POST /v1/shipments.
@@ -55,10 +56,7 @@ func Handler(st Store) http.Handler {
 			return err
 		}
 		sh.Tenant = p.Tenant
-		if err := setFee(r.Context(), st, sh); err != nil {
-			return err
-		}
-		created, err := st.CreateShipment(r.Context(), sh, p.Subject, r.Header.Get(web.IdempotencyHeader))
+		created, err := st.PriceAndCreateShipment(r.Context(), sh, p.Subject, r.Header.Get(web.IdempotencyHeader))
 		if err != nil {
 			return err
 		}
@@ -70,21 +68,6 @@ func Handler(st Store) http.Handler {
 		web.WriteJSON(w, status, sh)
 		return nil
 	})
-}
-
-// setFee prices sh with the same calculator as POST /v1/quotes.
-func setFee(ctx context.Context, st Store, sh *domain.Shipment) error {
-	q, err := st.Quote(ctx, sh.Tenant, sh.OriginStation, sh.DestinationStation, sh.ServiceLevel, sh.Items)
-	if err != nil {
-		return err
-	}
-	if q.Fee.Currency != sh.Currency {
-		var p domain.Problems
-		p.Add("currency", "must be %s, the currency of the tenant's rate card", q.Fee.Currency)
-		return p.Err()
-	}
-	sh.Fee, sh.ChargeableWeightG = q.Fee, q.ChargeableWeightG
-	return nil
 }
 
 // setCustomer decides whose shipment this is: a customer's own, or the

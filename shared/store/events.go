@@ -63,7 +63,12 @@ func (s *Store) RecordEvent(ctx context.Context, ev *domain.TrackingEvent, expec
 		if err := fillEvent(&row, sh); err != nil {
 			return err
 		}
-		return s.insertEvent(ctx, tx, &row, now)
+		if err := s.insertEventRow(ctx, tx, &row, now); err != nil {
+			return err
+		}
+		// sh is the shipment as tx left it: its status is the one to
+		// announce, with no need to read it again.
+		return s.announce(ctx, tx, row.Tenant, []announcement{{ev: &row, status: sh.Status}}, false, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("record event for shipment %d: %w", ev.ShipmentID, err)
@@ -122,6 +127,18 @@ func fillEvent(ev *domain.TrackingEvent, sh *domain.Shipment) error {
 // insertEvent appends ev, recorded at now, and sets ev.ID and ev.RecordedAt.
 // The shipment's row must have been written in tx already (see writeOutbox).
 func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev *domain.TrackingEvent, now time.Time) error {
+	if err := s.insertEventRow(ctx, tx, ev, now); err != nil {
+		return err
+	}
+	// Webhooks: what this event owes subscribers (a status change, an
+	// exception) joins the outbox in the same transaction, so it commits or
+	// rolls back with the event. Callers need do nothing; see outbox.go.
+	return s.writeOutbox(ctx, tx, ev, now)
+}
+
+// insertEventRow is insertEvent without the webhooks, for callers that
+// announce the event themselves, knowing what it left the shipment in.
+func (s *Store) insertEventRow(ctx context.Context, tx *sql.Tx, ev *domain.TrackingEvent, now time.Time) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO tracking_events (tenant_id, shipment_id, waybill, scan_type, status,
 		station_code, actor, source, incident_reason, note, occurred_at, recorded_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -134,8 +151,5 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ev *domain.Tracking
 		return wrapf(err, "tracking event", "insert event")
 	}
 	ev.RecordedAt = now
-	// Webhooks: what this event owes subscribers (a status change, an
-	// exception) joins the outbox in the same transaction, so it commits or
-	// rolls back with the event. Callers need do nothing; see outbox.go.
-	return s.writeOutbox(ctx, tx, ev, now)
+	return nil
 }

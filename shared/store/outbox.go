@@ -113,6 +113,24 @@ func (s *Store) writeOutbox(ctx context.Context, tx *sql.Tx, ev *domain.Tracking
 	return s.announce(ctx, tx, ev.Tenant, []announcement{{ev: ev, status: status}}, version == 1, now)
 }
 
+// announceCreated writes, in tx, the webhook events of a shipment created
+// in tx, whose first tracking event is ev: the status change to created
+// opens the shipment's stream, whose row is inserted as the event leaves
+// it, in one statement, since no other writer can know the shipment yet.
+// subs, when not nil, are the tenant's subscribers as the caller read them
+// before tx; they are read in tx otherwise.
+func (s *Store) announceCreated(ctx context.Context, tx *sql.Tx, ev *domain.TrackingEvent, subs map[webhook.EventType][]string, now time.Time) error {
+	st := &stream{tenant: ev.Tenant, shipmentID: ev.ShipmentID}
+	owed, err := st.owed(announcement{ev: ev, status: domain.StatusCreated}, now)
+	if err != nil {
+		return err
+	}
+	if err := insertStreams(ctx, tx, ev.Tenant, []*stream{st}); err != nil {
+		return err
+	}
+	return s.insertOutbox(ctx, tx, ev.Tenant, owed, subs, now)
+}
+
 // announcement is a tracking event of a shipment and the status the
 // shipment was left in right after it: the event's own for a move, the one
 // before for a late scan or a photo.
@@ -157,7 +175,7 @@ func (s *Store) announce(ctx context.Context, tx *sql.Tx, tenant string, list []
 	if err != nil {
 		return err
 	}
-	if err := s.insertOutbox(ctx, tx, tenant, owed, now); err != nil {
+	if err := s.insertOutbox(ctx, tx, tenant, owed, nil, now); err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -185,7 +203,7 @@ func (s *Store) announceMany(ctx context.Context, tx *sql.Tx, tenant string, ids
 	if err := saveStreams(ctx, tx, s.d, tenant, ids, streams); err != nil {
 		return err
 	}
-	return s.insertOutbox(ctx, tx, tenant, owed, now)
+	return s.insertOutbox(ctx, tx, tenant, owed, nil, now)
 }
 
 // owedAll returns the webhook events the announcements of list owe, in
@@ -262,8 +280,10 @@ func (st *stream) next(typ webhook.EventType, waybill domain.Waybill, dedupKey s
 const outboxRowsPerInsert = 200
 
 // insertOutbox writes tenant's events, and a pending delivery of each to
-// every endpoint of the tenant subscribed to its type, due now.
-func (s *Store) insertOutbox(ctx context.Context, tx *sql.Tx, tenant string, events []outboxEvent, now time.Time) error {
+// every endpoint of the tenant subscribed to its type, due now. subs are
+// the tenant's subscribers when the caller has read them (see
+// subscribers), nil to read them in tx.
+func (s *Store) insertOutbox(ctx context.Context, tx *sql.Tx, tenant string, events []outboxEvent, subs map[webhook.EventType][]string, now time.Time) error {
 	if len(events) == 0 {
 		return nil
 	}
@@ -285,9 +305,11 @@ func (s *Store) insertOutbox(ctx context.Context, tx *sql.Tx, tenant string, eve
 		}
 		rest = rest[n:]
 	}
-	subs, err := subscribers(ctx, tx, tenant)
-	if err != nil {
-		return err
+	if subs == nil {
+		var err error
+		if subs, err = subscribers(ctx, tx, tenant); err != nil {
+			return err
+		}
 	}
 	var deliveries []outboxDelivery
 	for _, e := range events {
@@ -457,7 +479,7 @@ func (s *Store) writeImageReview(ctx context.Context, tx *sql.Tx, r ImageReview,
 	if err != nil {
 		return "", err
 	}
-	if err := s.insertOutbox(ctx, tx, r.Tenant, []outboxEvent{e}, now); err != nil {
+	if err := s.insertOutbox(ctx, tx, r.Tenant, []outboxEvent{e}, nil, now); err != nil {
 		return "", err
 	}
 	return e.id, st.save(ctx, tx)

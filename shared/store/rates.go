@@ -5,9 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/logifn/logifn/shared/domain"
+	"github.com/logifn/logifn/shared/webhook"
 )
 
 // RateCards returns tenant's rate card for every service level and zone, in
@@ -89,10 +92,8 @@ func (s *Store) RateCard(ctx context.Context, tenant string, level domain.Servic
 	case !errors.Is(err, sql.ErrNoRows):
 		return domain.RateCard{}, wrapf(err, "rate card", "get rate card %s %s", level, zone)
 	}
-	for _, d := range domain.DefaultRateCards() {
-		if d.ServiceLevel == level && d.Zone == zone {
-			return d, nil
-		}
+	if d, ok := defaultRateCard(level, zone); ok {
+		return d, nil
 	}
 	return domain.RateCard{}, domain.Errorf(domain.KindUnprocessable, "no_rate_card", "no rate card for %s in zone %s", level, zone)
 }
@@ -103,59 +104,129 @@ func (s *Store) RateCard(ctx context.Context, tenant string, level domain.Servic
 // unprocessable error naming origin_station or destination_station, bad
 // items one naming items[i].field.
 func (s *Store) Quote(ctx context.Context, tenant, origin, destination string, level domain.ServiceLevel, items []domain.Item) (domain.Quote, error) {
-	if !level.Valid() {
-		var p domain.Problems
-		p.Add("service_level", "must be standard or express")
-		return domain.Quote{}, p.Err()
-	}
-	from, to, err := s.routeStations(ctx, tenant, origin, destination)
+	r, err := s.readRoute(ctx, tenant, origin, destination, level, false)
 	if err != nil {
 		return domain.Quote{}, err
 	}
-	card, err := s.RateCard(ctx, tenant, level, domain.ZoneBetween(from, to))
+	return r.quote(items)
+}
+
+// route is what pricing a parcel between two stations reads: the
+// stations, the tenant's own rate cards of the service level by zone and,
+// when asked for, the tenant's webhook subscribers (see subscribers).
+type route struct {
+	tenant, origin, destination string
+	level                       domain.ServiceLevel
+	from, to                    *domain.Station
+	cards                       map[domain.Zone]domain.RateCard
+	subs                        map[webhook.EventType][]string
+}
+
+// readRoute reads the route of a quote in one query: the rows of the
+// stations, of the rate cards and of the endpoints come back as one list,
+// told apart by their first column. Unknown stations and an invalid level
+// are reported as field problems.
+func (s *Store) readRoute(ctx context.Context, tenant, origin, destination string, level domain.ServiceLevel, withSubscribers bool) (*route, error) {
+	if !level.Valid() {
+		var p domain.Problems
+		p.Add("service_level", "must be standard or express")
+		return nil, p.Err()
+	}
+	q := `SELECT 0, code, region, province, city, 0, 0, 0, 0 FROM stations WHERE tenant_id = ? AND code IN (?, ?)
+		UNION ALL SELECT 1, zone, currency, '', '', first_weight_g, first_fee, step_g, step_fee
+		FROM rate_cards WHERE tenant_id = ? AND service_level = ?`
+	args := []any{tenant, origin, destination, tenant, level}
+	if withSubscribers {
+		q += ` UNION ALL SELECT 2, id, event_types, '', '', 0, 0, 0, 0 FROM webhook_endpoints WHERE tenant_id = ?`
+		args = append(args, tenant)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return domain.Quote{}, fmt.Errorf("quote: %w", err)
+		return nil, wrapf(err, "station", "read stations and rate cards")
+	}
+	defer rows.Close()
+	r := &route{tenant: tenant, origin: origin, destination: destination, level: level, cards: map[domain.Zone]domain.RateCard{}}
+	if withSubscribers {
+		r.subs = map[webhook.EventType][]string{}
+	}
+	for rows.Next() {
+		if err := r.scan(rows); err != nil {
+			return nil, wrapf(err, "station", "read stations and rate cards")
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrapf(err, "station", "read stations and rate cards")
+	}
+	for _, ids := range r.subs {
+		slices.Sort(ids) // as subscribers orders them
+	}
+	return r, r.checkStations()
+}
+
+// scan adds the row of rows to r.
+func (r *route) scan(rows *sql.Rows) error {
+	var part int
+	var a, b, c, d string
+	var n [4]int64
+	if err := rows.Scan(&part, &a, &b, &c, &d, &n[0], &n[1], &n[2], &n[3]); err != nil {
+		return err
+	}
+	switch part {
+	case 0:
+		st := &domain.Station{Tenant: r.tenant, Code: a, Region: b, Address: domain.Address{Province: c, City: d}}
+		if a == r.origin {
+			r.from = st
+		}
+		if a == r.destination {
+			r.to = st
+		}
+	case 1:
+		r.cards[domain.Zone(a)] = domain.RateCard{ServiceLevel: r.level, Zone: domain.Zone(a), Currency: b,
+			FirstWeightG: n[0], FirstFee: n[1], StepG: n[2], StepFee: n[3]}
+	case 2:
+		for _, t := range strings.Fields(b) {
+			r.subs[webhook.EventType(t)] = append(r.subs[webhook.EventType(t)], a)
+		}
+	}
+	return nil
+}
+
+func (r *route) checkStations() error {
+	var p domain.Problems
+	if r.from == nil {
+		p.Add("origin_station", "no station %q in this tenant", r.origin)
+	}
+	if r.to == nil {
+		p.Add("destination_station", "no station %q in this tenant", r.destination)
+	}
+	return p.Err()
+}
+
+// quote prices items on r: the tenant's card of the zone between the
+// stations, or the default one.
+func (r *route) quote(items []domain.Item) (domain.Quote, error) {
+	zone := domain.ZoneBetween(r.from, r.to)
+	card, ok := r.cards[zone]
+	if !ok {
+		if card, ok = defaultRateCard(r.level, zone); !ok {
+			return domain.Quote{}, domain.Errorf(domain.KindUnprocessable, "no_rate_card", "no rate card for %s in zone %s", r.level, zone)
+		}
 	}
 	q, err := domain.Price(card, items)
 	if err != nil {
 		return domain.Quote{}, err
 	}
-	q.OriginStation, q.DestinationStation = origin, destination
+	q.OriginStation, q.DestinationStation = r.origin, r.destination
 	return q, nil
 }
 
-// routeStations loads tenant's stations origin and destination with one
-// query, reporting unknown ones as field problems.
-func (s *Store) routeStations(ctx context.Context, tenant, origin, destination string) (from, to *domain.Station, err error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+stationColumns+` FROM stations WHERE tenant_id = ? AND code IN (?, ?)`,
-		tenant, origin, destination)
-	if err != nil {
-		return nil, nil, wrapf(err, "station", "load stations")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		st, err := scanStation(rows)
-		if err != nil {
-			return nil, nil, wrapf(err, "station", "load stations")
-		}
-		if st.Code == origin {
-			from = st
-		}
-		if st.Code == destination {
-			to = st
+func defaultRateCard(level domain.ServiceLevel, zone domain.Zone) (domain.RateCard, bool) {
+	for _, d := range domain.DefaultRateCards() {
+		if d.ServiceLevel == level && d.Zone == zone {
+			return d, true
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, wrapf(err, "station", "load stations")
-	}
-	var p domain.Problems
-	if from == nil {
-		p.Add("origin_station", "no station %q in this tenant", origin)
-	}
-	if to == nil {
-		p.Add("destination_station", "no station %q in this tenant", destination)
-	}
-	return from, to, p.Err()
+	return domain.RateCard{}, false
 }
 
 // rateKey identifies a rate card within a tenant.

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/logifn/logifn/shared/domain"
+	"github.com/logifn/logifn/shared/webhook"
 )
 
 // maxKeyLen is the longest request or idempotency key the schema holds.
@@ -35,6 +36,50 @@ func (s *Store) CreateShipment(ctx context.Context, sh *domain.Shipment, actor, 
 	} else if !domain.IsKind(err, domain.KindNotFound) {
 		return false, err
 	}
+	return s.allocateAndInsert(ctx, sh, actor, requestKey, nil)
+}
+
+// PriceAndCreateShipment prices sh as Quote does, on the tenant's rate
+// card of its service level and the zone between its stations, sets its
+// fee and chargeable weight, and creates it as CreateShipment does. It
+// reads the stations, the rate cards and the tenant's webhook endpoints
+// in one query, so the creation's transaction reads nothing: the created
+// event is queued for the endpoints registered when that query ran, as a
+// read in the transaction would queue it for those registered when its
+// snapshot was taken; one registered meanwhile gets the shipment's later
+// events. Errors are
+// those of Quote and CreateShipment, and an unprocessable one naming
+// currency when sh is not in the currency of its rate card.
+//
+// requestKey is expected to be new, as an Idempotency-Key the caller has
+// just reserved is: a shipment stored under it already is found when the
+// insert meets it, which then costs a waybill number, rather than looked
+// for first on every call.
+func (s *Store) PriceAndCreateShipment(ctx context.Context, sh *domain.Shipment, actor, requestKey string) (created bool, err error) {
+	r, err := s.readRoute(ctx, sh.Tenant, sh.OriginStation, sh.DestinationStation, sh.ServiceLevel, true)
+	if err != nil {
+		return false, err
+	}
+	q, err := r.quote(sh.Items)
+	if err != nil {
+		return false, err
+	}
+	if q.Fee.Currency != sh.Currency {
+		var p domain.Problems
+		p.Add("currency", "must be %s, the currency of the tenant's rate card", q.Fee.Currency)
+		return false, p.Err()
+	}
+	sh.Fee, sh.ChargeableWeightG = q.Fee, q.ChargeableWeightG
+	if err := checkNewShipment(sh, requestKey); err != nil {
+		return false, err
+	}
+	return s.allocateAndInsert(ctx, sh, actor, requestKey, r.subs)
+}
+
+// allocateAndInsert gives sh a new waybill number and inserts it. subs,
+// when not nil, are the tenant's webhook subscribers read before (see
+// insertOutbox).
+func (s *Store) allocateAndInsert(ctx context.Context, sh *domain.Shipment, actor, requestKey string, subs map[webhook.EventType][]string) (bool, error) {
 	// Allocated before the insert's transaction, so the counter's row lock
 	// is held only for the allocation. A failed insert, such as one naming
 	// an unknown station, skips a number.
@@ -42,7 +87,7 @@ func (s *Store) CreateShipment(ctx context.Context, sh *domain.Shipment, actor, 
 	if err != nil {
 		return false, fmt.Errorf("create shipment: %w", err)
 	}
-	return s.insertShipment(ctx, sh, w, actor, requestKey)
+	return s.insertShipment(ctx, sh, w, actor, requestKey, subs)
 }
 
 func checkNewShipment(sh *domain.Shipment, requestKey string) error {
@@ -98,10 +143,10 @@ func (s *Store) checkStations(ctx context.Context, tx *sql.Tx, sh *domain.Shipme
 // destination station is not the tenant's.
 var errUnknownStation = errors.New("unknown origin or destination station")
 
-// insertShipment writes sh under waybill w with its items and created event
-// in one transaction. A concurrent request with the same requestKey that
-// got there first makes this a replay of it.
-func (s *Store) insertShipment(ctx context.Context, sh *domain.Shipment, w domain.Waybill, actor, requestKey string) (bool, error) {
+// insertShipment writes sh under waybill w with its items, created event
+// and webhook events in one transaction. A concurrent request with the
+// same requestKey that got there first makes this a replay of it.
+func (s *Store) insertShipment(ctx context.Context, sh *domain.Shipment, w domain.Waybill, actor, requestKey string, subs map[webhook.EventType][]string) (bool, error) {
 	now := s.clock()
 	row := *sh
 	row.Waybill, row.Status, row.Version, row.CreatedAt, row.UpdatedAt = w, domain.StatusCreated, 1, now, now
@@ -120,7 +165,10 @@ func (s *Store) insertShipment(ctx context.Context, sh *domain.Shipment, w domai
 		}
 		ev := domain.TrackingEvent{Tenant: row.Tenant, ShipmentID: id, Waybill: w, Status: domain.StatusCreated,
 			Actor: actor, Source: domain.SourceAPI, OccurredAt: now}
-		return s.insertEvent(ctx, tx, &ev, now)
+		if err := s.insertEventRow(ctx, tx, &ev, now); err != nil {
+			return err
+		}
+		return s.announceCreated(ctx, tx, &ev, subs, now)
 	})
 	if requestKey != "" && domain.IsKind(err, domain.KindConflict) {
 		if stored, err := s.shipmentByRequestKey(ctx, sh.Tenant, requestKey); err == nil {
