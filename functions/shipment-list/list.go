@@ -42,6 +42,35 @@ type Page struct {
 	NextCursor string             `json:"next_cursor,omitempty"`
 }
 
+// AppendJSON appends p to b as json.Marshal writes it, shipment by
+// shipment without reflection (see web.JSONAppender).
+func (p Page) AppendJSON(b []byte) ([]byte, error) {
+	if p.Shipments == nil {
+		b = append(b, `{"shipments":null`...)
+	} else {
+		b = append(b, `{"shipments":[`...)
+		for i, sh := range p.Shipments {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if sh == nil {
+				b = append(b, "null"...)
+				continue
+			}
+			var err error
+			if b, err = domain.AppendShipmentJSON(b, sh); err != nil {
+				return nil, err
+			}
+		}
+		b = append(b, ']')
+	}
+	if p.NextCursor != "" {
+		b = append(b, `,"next_cursor":`...)
+		b = domain.AppendJSONString(b, p.NextCursor)
+	}
+	return append(b, '}'), nil
+}
+
 // Handler serves GET /v1/shipments.
 func Handler(st Store) http.Handler {
 	return web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {

@@ -95,22 +95,43 @@ type moneyJSON struct {
 
 // MarshalJSON writes m as {"amount":"12.50","currency":"CNY"}.
 func (m Money) MarshalJSON() ([]byte, error) {
-	// Written out: listings render many amounts, and json.Marshal of a
-	// struct here costs more than the rest of each amount's encoding.
-	b := make([]byte, 0, 48)
+	return m.appendJSON(make([]byte, 0, 48)), nil
+}
+
+// appendJSON appends m to b as MarshalJSON writes it. Written out rather
+// than left to json.Marshal: listings render many amounts, and encoding a
+// struct by reflection costs more than the rest of each amount's encoding.
+func (m Money) appendJSON(b []byte) []byte {
 	b = append(b, `{"amount":"`...)
-	b = append(b, m.String()...)
+	b = m.appendAmount(b)
 	b = append(b, `","currency":`...)
 	if !plainCode(m.Currency) {
-		cur, err := json.Marshal(m.Currency)
-		if err != nil {
-			return nil, err
-		}
-		return append(append(b, cur...), '}'), nil
+		return append(AppendJSONString(b, m.Currency), '}')
 	}
 	b = append(b, '"')
 	b = append(b, m.Currency...)
-	return append(b, `"}`...), nil
+	return append(b, `"}`...)
+}
+
+// appendAmount appends m's amount as String writes it, digit by digit from
+// the right: at least one whole digit and exactly exp decimals.
+func (m Money) appendAmount(b []byte) []byte {
+	exp := currencyExponents[m.Currency]
+	if m.Amount < 0 {
+		b = append(b, '-')
+	}
+	var buf [32]byte
+	i, u := len(buf), uabs(m.Amount)
+	for n := 0; u > 0 || n <= exp; n++ {
+		if n == exp && exp > 0 {
+			i--
+			buf[i] = '.'
+		}
+		i--
+		buf[i] = '0' + byte(u%10)
+		u /= 10
+	}
+	return append(b, buf[i:]...)
 }
 
 // plainCode reports whether s is upper-case ASCII letters only, which

@@ -31,3 +31,18 @@ func TestMoneyMarshalJSONAsStruct(t *testing.T) {
 		}
 	}
 }
+
+// TestMoneyAppendJSONAmounts: amounts of every length, in currencies with
+// and without decimals, encode as String formats them.
+func TestMoneyAppendJSONAmounts(t *testing.T) {
+	for _, cur := range []string{"CNY", "JPY", "XXX", ""} {
+		for a := int64(1); a > 0 && a < math.MaxInt64/7; a = a*7 + 3 {
+			for _, m := range []Money{{a, cur}, {-a, cur}, {a % 1000, cur}, {-(a % 1000), cur}} {
+				want := `{"amount":"` + m.String() + `","currency":` + string(AppendJSONString(nil, cur)) + `}`
+				if got := string(m.appendJSON(nil)); got != want {
+					t.Errorf("%+v: got %s, want %s", m, got, want)
+				}
+			}
+		}
+	}
+}

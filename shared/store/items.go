@@ -57,7 +57,9 @@ func (s *Store) ListItems(ctx context.Context, tenant string, f ItemFilter) ([]I
 		after = ` WHERE i.shipment_id < ? OR (i.shipment_id = ? AND i.seq > ?)`
 		afterArgs = []any{f.After.ShipmentID, f.After.ShipmentID, f.After.Seq}
 	}
-	shipments, args := s.listQuery(tenant, sf)
+	// The page's shipments carry only the columns the items need.
+	shipments, args := s.listQuery(tenant, sf,
+		`id, tenant_id, waybill, currency, status, origin_station, destination_station, created_at`)
 	query := `SELECT i.shipment_id, i.seq, i.name, i.quantity, i.weight_g, i.length_mm, i.width_mm, i.height_mm,
 		i.declared_value, s.currency, s.waybill, s.status, s.origin_station, s.destination_station, s.created_at
 		FROM (` + shipments + `) AS s JOIN shipment_items i ON i.tenant_id = s.tenant_id AND i.shipment_id = s.id` +

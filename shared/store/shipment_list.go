@@ -28,30 +28,29 @@ const maxQueryLimit = MaxListLimit + 1
 
 // ListShipments returns up to f.Limit of tenant's shipments that match f,
 // with their items, ordered by id from the newest. The next page is the one
-// Before the last id returned. Each page costs two queries on indexes that
+// Before the last id returned. Each page costs one query on indexes that
 // start with the tenant, whatever the size of the tenant.
 func (s *Store) ListShipments(ctx context.Context, tenant string, f ShipmentFilter) ([]*domain.Shipment, error) {
 	if f.Limit < 1 || f.Limit > maxQueryLimit {
 		return nil, domain.Errorf(domain.KindInvalid, "invalid_limit", "limit must be between 1 and %d", maxQueryLimit)
 	}
-	query, args := s.listQuery(tenant, f)
-	// No transaction: items are written with their shipment and never
-	// change, so the second query finds all of them, and BEGIN and COMMIT
-	// would cost two more round trips.
-	list, err := queryShipments(ctx, s.db, query, args...)
+	query, args := s.pageQuery(tenant, f)
+	// One statement, which needs no transaction: items are written with
+	// their shipment and never change.
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "shipment", "list shipments")
 	}
-	if err := loadItems(ctx, s.db, tenant, list); err != nil {
-		return nil, err
-	}
-	return list, nil
+	defer rows.Close()
+	list, err := readPage(rows, tenant, f.Limit)
+	return list, wrapf(err, "shipment", "list shipments")
 }
 
-// listQuery builds the query of ListShipments. A station filter is a UNION
-// ALL of an origin and a destination branch, each walking its own index,
-// rather than an OR that would walk the whole tenant.
-func (s *Store) listQuery(tenant string, f ShipmentFilter) (string, []any) {
+// listQuery builds the query of a page of shipments that match f, with the
+// given columns. A station filter is a UNION ALL of an origin and a
+// destination branch, each walking its own index, rather than an OR that
+// would walk the whole tenant.
+func (s *Store) listQuery(tenant string, f ShipmentFilter, columns string) (string, []any) {
 	where, args := `tenant_id = ?`, []any{tenant}
 	if f.CustomerID != "" {
 		where, args = where+` AND customer_id = ?`, append(args, f.CustomerID)
@@ -69,13 +68,13 @@ func (s *Store) listQuery(tenant string, f ShipmentFilter) (string, []any) {
 		where, args = where+` AND id < ?`, append(args, f.Before)
 	}
 	if f.Station == "" {
-		return `SELECT ` + shipmentColumns + ` FROM shipments WHERE ` + where + ` ORDER BY id DESC LIMIT ?`,
+		return `SELECT ` + columns + ` FROM shipments WHERE ` + where + ` ORDER BY id DESC LIMIT ?`,
 			append(args, f.Limit)
 	}
-	query := `SELECT * FROM (SELECT ` + shipmentColumns + ` FROM shipments WHERE ` + where +
+	query := `SELECT * FROM (SELECT ` + columns + ` FROM shipments WHERE ` + where +
 		` AND origin_station = ? ORDER BY id DESC LIMIT ?) AS o
 		UNION ALL
-		SELECT * FROM (SELECT ` + shipmentColumns + ` FROM shipments WHERE ` + where +
+		SELECT * FROM (SELECT ` + columns + ` FROM shipments WHERE ` + where +
 		` AND destination_station = ? AND origin_station <> ? ORDER BY id DESC LIMIT ?) AS d
 		ORDER BY id DESC LIMIT ?`
 	all := append(append([]any{}, args...), f.Station, f.Limit)

@@ -2,9 +2,10 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"maps"
+	"math/rand/v2"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -62,7 +63,8 @@ func Observe(log *logrus.Logger, function string, next http.Handler) http.Handle
 		if trace := traceID(r); trace != "" {
 			fields[logging.FieldTraceID] = trace
 		}
-		entry := log.WithFields(fields)
+		// The entry takes fields as they are: WithFields would copy them.
+		entry := &logrus.Entry{Logger: log, Data: fields}
 		ctx := reqctx.WithLogger(reqctx.WithRequestID(r.Context(), id), entry)
 		rec := &recorder{ResponseWriter: w}
 		r = r.WithContext(ctx)
@@ -83,8 +85,8 @@ func Observe(log *logrus.Logger, function string, next http.Handler) http.Handle
 }
 
 // accessLog logs the one line of a finished request. Its fields are
-// gathered in one map and added at once: each WithField would copy them
-// all again.
+// gathered in one map that the line's entry takes as it is: each
+// WithField, or WithFields, would copy them all again.
 func accessLog(entry *logrus.Entry, rec *recorder, start time.Time) {
 	if rec.status == 0 {
 		rec.status = http.StatusOK
@@ -102,16 +104,17 @@ func accessLog(entry *logrus.Entry, rec *recorder, start time.Time) {
 	if rec.err != nil || rec.status >= 500 {
 		f[logging.FieldErrorKind] = domain.KindOf(rec.err)
 	}
+	line := &logrus.Entry{Logger: entry.Logger, Data: f}
 	switch {
 	case rec.status >= 500:
 		if rec.err != nil {
 			f[logrus.ErrorKey] = rec.err.Error()
 		}
-		entry.Logger.WithFields(f).Error("request failed")
+		line.Error("request failed")
 	case rec.err != nil:
-		entry.Logger.WithFields(f).Info("request rejected")
+		line.Info("request rejected")
 	default:
-		entry.Logger.WithFields(f).Info("request")
+		line.Info("request")
 	}
 }
 
@@ -126,8 +129,11 @@ func requestID(r *http.Request) string {
 			return id
 		}
 	}
+	// An id need be unique, not secret: the runtime's generator, seeded
+	// from the system, gives 128 bits without a system call.
 	var b [16]byte
-	rand.Read(b[:])
+	binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
 	return hex.EncodeToString(b[:])
 }
 

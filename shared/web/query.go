@@ -114,11 +114,15 @@ func (q *Query) Err() error {
 
 // EncodeCursor returns an opaque cursor of kind holding nums.
 func EncodeCursor(kind string, nums ...int64) string {
-	parts := make([]string, len(nums))
+	var text [64]byte // a kind and two numbers fit: no allocation but the result's
+	b := append(append(text[:0], kind...), '.')
 	for i, n := range nums {
-		parts[i] = strconv.FormatInt(n, 10)
+		if i > 0 {
+			b = append(b, '.')
+		}
+		b = strconv.AppendInt(b, n, 10)
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(kind + "." + strings.Join(parts, ".")))
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 func decodeCursor(s, kind string, n int) ([]int64, bool) {
