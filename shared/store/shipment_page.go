@@ -41,14 +41,16 @@ var packedText = func() string {
 // numbers of either, and the times are a shipment's. Unlike a join, this
 // sends each shipment once; unlike a query of its own for the items, it
 // costs no round trip. The text is kept short: the driver reads all of it,
-// byte by byte, to put the arguments in.
+// byte by byte, to put the arguments in. CROSS JOIN makes SQLite walk p
+// first (MySQL reads it as a plain join): left to itself, SQLite scanned
+// every item of the tenant and probed p for each.
 func (s *Store) pageQuery(tenant string, f ShipmentFilter) (string, []any) {
 	ids, args := s.listQuery(tenant, f, `id`)
 	return `WITH p AS (` + ids + `) SELECT s.id, 0 AS seq, ` + packedText + ` AS text, s.fee_amount AS n1,
 	s.chargeable_weight_g AS n2, s.version AS n3, NULL AS n4, NULL AS n5, NULL AS n6, s.created_at, s.updated_at
-	FROM p JOIN shipments s ON s.tenant_id = ? AND s.id = p.id UNION ALL SELECT i.shipment_id, i.seq, i.name,
+	FROM p CROSS JOIN shipments s WHERE s.tenant_id = ? AND s.id = p.id UNION ALL SELECT i.shipment_id, i.seq, i.name,
 	i.quantity, i.weight_g, i.length_mm, i.width_mm, i.height_mm, i.declared_value, NULL, NULL
-	FROM p JOIN shipment_items i ON i.tenant_id = ? AND i.shipment_id = p.id`, append(args, tenant, tenant)
+	FROM p CROSS JOIN shipment_items i WHERE i.tenant_id = ? AND i.shipment_id = p.id`, append(args, tenant, tenant)
 }
 
 // pageRow is where readPage scans each row of pageQuery.
