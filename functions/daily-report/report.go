@@ -41,6 +41,7 @@ func Spec() app.Spec {
 		Schedules:      []app.Schedule{{Name: Name, Cron: "0 2 * * *", TimeZone: "Asia/Shanghai"}},
 		MemoryMB:       256,
 		TimeoutSeconds: 900,
+		Bucket:         true,
 		New: func(d *app.Deps) (platform.Handlers, error) {
 			var bucket Bucket
 			if d.Blob != nil {

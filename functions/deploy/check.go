@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/logifn/logifn/shared/app"
 	"github.com/logifn/logifn/shared/schedule"
 )
@@ -257,6 +259,7 @@ func checkSAM(p *problems, where string, s app.Spec, fn SAMFunction) {
 	if fn.Timeout != s.TimeoutSeconds {
 		p.add("%s: Timeout %d, the manifest has %d", where, fn.Timeout, s.TimeoutSeconds)
 	}
+	checkPolicies(p, where, s, fn.Policies)
 	var routes, objects []string
 	schedules := map[string]SAMScheduleV2{}
 	for name, ev := range fn.Events {
@@ -335,4 +338,29 @@ func checkSAM(p *problems, where string, s app.Spec, fn SAMFunction) {
 	if IsEvent(s) != (fn.EventInvokeConfig != nil) {
 		p.add("%s: EventInvokeConfig belongs to event functions only (event function: %v)", where, IsEvent(s))
 	}
+}
+
+// checkPolicies wants a function's role to hold exactly what it uses: the
+// bucket when its spec says Bucket, the invocation of webhook-dispatch when
+// it writes, and its own invocation when events trigger it.
+func checkPolicies(p *problems, where string, s app.Spec, nodes []yaml.Node) {
+	var want, got []string
+	if s.Bucket {
+		want = append(want, "S3CrudPolicy !Ref UploadBucketName")
+	}
+	if s.Writes() {
+		want = append(want, `LambdaInvokePolicy !Sub ${AWS::StackName}-`+app.WebhookDispatch)
+	}
+	if IsEvent(s) {
+		want = append(want, `LambdaInvokePolicy !Sub ${AWS::StackName}-`+s.Name)
+	}
+	for i := range nodes {
+		var pol SAMPolicy
+		if err := strictNode(&nodes[i], &pol); err != nil {
+			p.add("%s: policy %d: %v", where, i+1, err)
+			continue
+		}
+		got = append(got, pol.String())
+	}
+	same(p, where, "policies", want, got)
 }

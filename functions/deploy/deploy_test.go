@@ -167,4 +167,8 @@ func TestChecksCatchDrift(t *testing.T) {
 	reports(t, checkT(edit(t, tfile, "  ShipmentTrackFunction:\n", "  ShipmentTrackFunction:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: .}\n  ShipmentTrackerFunction:\n"), mk), "ShipmentTrackerFunction is no function")
 	reports(t, checkT(edit(t, tfile, "      CodeUri: .\n", "      CodeUri: .\n      Codeuri: .\n"), mk), "field Codeuri not found")
 	reports(t, checkT(tfile, strings.Replace(mk, "build-QuoteFunction:", "build-QuoteFunc:", 1)), "no build-QuoteFunction target")
+	// A role granted what its function does not use, or missing what it does.
+	reports(t, checkT(edit(t, tfile, "      FunctionName: !Sub \"${AWS::StackName}-console\"\n", "      FunctionName: !Sub \"${AWS::StackName}-console\"\n      Policies:\n        - S3CrudPolicy:\n            BucketName: !Ref UploadBucketName\n"), mk), "ConsoleFunction: policies")
+	imageList := "      Timeout: 5\n      Policies:\n        - S3CrudPolicy:\n            BucketName: !Ref UploadBucketName\n      Events:\n        Http1:\n          Type: HttpApi\n          Properties:\n            Method: GET\n            Path: /v1/shipments/{waybill}/images\n"
+	reports(t, checkT(edit(t, tfile, imageList, strings.Replace(imageList, "      Policies:\n        - S3CrudPolicy:\n            BucketName: !Ref UploadBucketName\n", "", 1)), mk), "ImageListFunction: policies are []")
 }

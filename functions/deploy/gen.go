@@ -261,11 +261,17 @@ func GenerateTemplate(specs []app.Spec) ([]byte, error) {
 		w("      CodeUri: .")
 		w("      MemorySize: %d", s.MemoryMB)
 		w("      Timeout: %d", s.TimeoutSeconds)
-		w("      Policies:")
-		w("        - S3CrudPolicy:")
-		w("            BucketName: !Ref UploadBucketName")
-		if s.Name != app.WebhookDispatch {
-			// Writes kick webhook-dispatch by an asynchronous invocation.
+		// Each role gets what its function uses: the bucket, the kick of
+		// webhook-dispatch after writes (an asynchronous invocation), and
+		// its own invocation for event functions.
+		if s.Bucket || s.Writes() || IsEvent(s) {
+			w("      Policies:")
+		}
+		if s.Bucket {
+			w("        - S3CrudPolicy:")
+			w("            BucketName: !Ref UploadBucketName")
+		}
+		if s.Writes() {
 			w("        - LambdaInvokePolicy:")
 			w("            FunctionName: !Sub \"${AWS::StackName}-%s\"", app.WebhookDispatch)
 		}

@@ -236,6 +236,29 @@ type SAMFunction struct {
 	BuildMethod string `yaml:"-"` // from Metadata
 }
 
+// SAMPolicy is one entry of a function's Policies: a SAM policy template
+// and the resource it is bound to.
+type SAMPolicy struct {
+	S3CrudPolicy *struct {
+		BucketName CFN `yaml:"BucketName"`
+	} `yaml:"S3CrudPolicy"`
+	LambdaInvokePolicy *struct {
+		FunctionName CFN `yaml:"FunctionName"`
+	} `yaml:"LambdaInvokePolicy"`
+}
+
+// String names the policy and its resource: "S3CrudPolicy !Ref
+// UploadBucketName".
+func (p SAMPolicy) String() string {
+	switch {
+	case p.S3CrudPolicy != nil && p.LambdaInvokePolicy == nil:
+		return "S3CrudPolicy " + p.S3CrudPolicy.BucketName.String()
+	case p.LambdaInvokePolicy != nil && p.S3CrudPolicy == nil:
+		return "LambdaInvokePolicy " + p.LambdaInvokePolicy.FunctionName.String()
+	}
+	return "one policy template per entry"
+}
+
 // SAMEventInvoke is the retry policy of asynchronous invocations.
 type SAMEventInvoke struct {
 	MaximumRetryAttempts     int `yaml:"MaximumRetryAttempts"`

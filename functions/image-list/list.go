@@ -31,6 +31,7 @@ func Spec() app.Spec {
 		},
 		MemoryMB:       128,
 		TimeoutSeconds: 5,
+		Bucket:         true,
 		New: func(d *app.Deps) (platform.Handlers, error) {
 			if d.Blob == nil {
 				return platform.Handlers{}, errors.New("no object storage is configured: set LOGIFN_BLOB_DRIVER")

@@ -71,6 +71,7 @@ func Spec() app.Spec {
 		Schedules:      []app.Schedule{{Name: ResumeTick, Cron: "*/10 * * * *", TimeZone: "UTC"}},
 		MemoryMB:       256,
 		TimeoutSeconds: 900,
+		Bucket:         true,
 		New: func(d *app.Deps) (platform.Handlers, error) {
 			target := d.Config.InvokeFunction
 			if target == "" {

@@ -59,6 +59,7 @@ func Spec() app.Spec {
 		Objects:        triggers,
 		MemoryMB:       1024,
 		TimeoutSeconds: 60,
+		Bucket:         true,
 		New: func(d *app.Deps) (platform.Handlers, error) {
 			if d.Blob == nil {
 				return platform.Handlers{}, errors.New("no object storage is configured: set LOGIFN_BLOB_DRIVER")

@@ -77,6 +77,10 @@ type Spec struct {
 	Schedules      []Schedule
 	MemoryMB       int
 	TimeoutSeconds int
+	// Bucket says the function reads or writes objects in the upload
+	// bucket: its main wires object storage and its deploy role may use
+	// the bucket. Functions without it get no access to the bucket.
+	Bucket bool
 	// New builds the function's handlers from the shared dependencies. The
 	// HTTP handler serves the function's own routes; routing, auth, limits
 	// and idempotency are added around it by the Router.

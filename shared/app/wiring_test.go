@@ -27,7 +27,11 @@ func TestEveryMainWiresWhatItsFunctionUses(t *testing.T) {
 			if got := strings.Contains(main, "kick.Backends"); got != spec.Writes() {
 				t.Errorf("main passes kick.Backends: %v, want %v (the function writes: %v)", got, spec.Writes(), spec.Writes())
 			}
-			if strings.Contains(main, "storage.Backends") {
+			wired := strings.Contains(main, "storage.Backends")
+			if wired != spec.Bucket {
+				t.Errorf("main passes storage.Backends: %v, but the spec's Bucket is %v", wired, spec.Bucket)
+			}
+			if wired {
 				return
 			}
 			d := &app.Deps{Store: st}
