@@ -24,6 +24,7 @@ func Spec() app.Spec {
 		},
 		MemoryMB:       128,
 		TimeoutSeconds: 5,
+		ReadOnly:       true,
 		New: func(d *app.Deps) (platform.Handlers, error) {
 			return platform.Handlers{HTTP: Handler(d.Store)}, nil
 		},

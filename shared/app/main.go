@@ -82,9 +82,10 @@ func run(spec Spec, b Backends) error {
 
 // Writes reports whether the function may change state, so that
 // AfterWrites kicks webhook-dispatch after it: it has a mutating route, an
-// object trigger or a schedule, and is not webhook-dispatch itself.
+// object trigger or a schedule, and is neither ReadOnly nor webhook-dispatch
+// itself.
 func (spec Spec) Writes() bool {
-	if spec.Name == WebhookDispatch {
+	if spec.Name == WebhookDispatch || spec.ReadOnly {
 		return false
 	}
 	if len(spec.Objects) > 0 || len(spec.Schedules) > 0 {

@@ -81,6 +81,10 @@ type Spec struct {
 	// bucket: its main wires object storage and its deploy role may use
 	// the bucket. Functions without it get no access to the bucket.
 	Bucket bool
+	// ReadOnly says the function never changes stored state although a
+	// route of it is a POST (a quote is computed from a request body), so
+	// nothing after it is worth announcing to webhook-dispatch.
+	ReadOnly bool
 	// New builds the function's handlers from the shared dependencies. The
 	// HTTP handler serves the function's own routes; routing, auth, limits
 	// and idempotency are added around it by the Router.

@@ -57,6 +57,7 @@ func TestWrites(t *testing.T) {
 		{"object", app.Spec{Name: "a", Objects: []app.ObjectTrigger{{Prefix: "p/"}}}, true},
 		{"schedule", app.Spec{Name: "a", Schedules: []app.Schedule{{Name: "s"}}}, true},
 		{"dispatcher", app.Spec{Name: app.WebhookDispatch, Schedules: []app.Schedule{{Name: "s"}}}, false},
+		{"read-only post", app.Spec{Name: "a", ReadOnly: true, Routes: []app.Route{{Method: "POST", Path: "/v1/x"}}}, false},
 	}
 	for _, tt := range tests {
 		if got := tt.spec.Writes(); got != tt.want {

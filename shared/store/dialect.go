@@ -25,11 +25,6 @@ type dialect interface {
 	// lockMigrations serialises Migrate across processes on conn and returns
 	// the function that releases the lock.
 	lockMigrations(ctx context.Context, conn *sql.Conn) (release func(), err error)
-	// caseUpdateRows is how many rows one UPDATE that picks each row's
-	// values with CASE should change at most. SQLite compiles such a
-	// statement in time quadratic in its arms and runs it in process, so
-	// small ones win; MySQL is a network round trip away, so large ones do.
-	caseUpdateRows() int
 	// bumpCounter adds one to tenant's waybill counter and returns its new
 	// value, in one statement, or found false when tenant has none.
 	bumpCounter(ctx context.Context, db *sql.DB, tenant string) (next int64, found bool, err error)
@@ -44,8 +39,6 @@ type sqliteDialect struct{}
 func (sqliteDialect) name() string { return DriverSQLite }
 
 func (sqliteDialect) timeArg(t time.Time) any { return t.UTC().Format(sqliteTimeLayout) }
-
-func (sqliteDialect) caseUpdateRows() int { return 16 }
 
 func (sqliteDialect) schemaMigrationsDDL() string {
 	return `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -94,8 +87,6 @@ func (mysqlDialect) bumpCounter(ctx context.Context, db *sql.DB, tenant string) 
 func (mysqlDialect) name() string { return DriverMySQL }
 
 func (mysqlDialect) timeArg(t time.Time) any { return t }
-
-func (mysqlDialect) caseUpdateRows() int { return 250 }
 
 func (mysqlDialect) schemaMigrationsDDL() string {
 	return `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -4,7 +4,6 @@ package main
 import (
 	"github.com/logifn/logifn/functions/quote"
 	"github.com/logifn/logifn/shared/app"
-	"github.com/logifn/logifn/shared/app/kick"
 )
 
-func main() { app.Main(quote.Spec(), kick.Backends) }
+func main() { app.Main(quote.Spec()) }
