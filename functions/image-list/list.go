@@ -92,8 +92,8 @@ func Handler(st Store, b Presigner) http.Handler {
 		if err != nil {
 			return err
 		}
-		if !p.CanSee(sh) {
-			return domain.Errorf(domain.KindNotFound, "not_found", "shipment not found")
+		if err := p.CheckSee(sh); err != nil {
+			return err
 		}
 		rows, err := st.ImagesOfWaybill(r.Context(), p.Tenant, sh.Waybill)
 		if err != nil {

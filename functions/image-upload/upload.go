@@ -90,8 +90,8 @@ func Handler(st Store, b Presigner) http.Handler {
 		if err != nil {
 			return err
 		}
-		if !p.CanSee(sh) {
-			return domain.Errorf(domain.KindNotFound, "not_found", "shipment not found")
+		if err := p.CheckSee(sh); err != nil {
+			return err
 		}
 		img, err := objectkey.NewImage(p.Tenant, sh.Waybill, req.Kind, req.ContentType)
 		if err != nil {

@@ -59,8 +59,8 @@ func Handler(st Store) http.Handler {
 		if err != nil {
 			return err
 		}
-		if !p.CanSee(sh) {
-			return domain.Errorf(domain.KindNotFound, "not_found", "shipment not found")
+		if err := p.CheckSee(sh); err != nil {
+			return err
 		}
 		events, err := st.Events(r.Context(), p.Tenant, sh.ID)
 		if err != nil {

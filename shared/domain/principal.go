@@ -48,3 +48,13 @@ func (p Principal) CanSee(s *Shipment) bool {
 	}
 	return false
 }
+
+// CheckSee returns nil when p may read shipment s, and otherwise the
+// not-found error a shipment of another tenant gets, so that a refusal
+// tells nothing of the shipment.
+func (p Principal) CheckSee(s *Shipment) error {
+	if !p.CanSee(s) {
+		return Errorf(KindNotFound, "not_found", "shipment not found")
+	}
+	return nil
+}

@@ -60,8 +60,8 @@ func Apply(ctx context.Context, st Store, p domain.Principal, w domain.Waybill, 
 		if err != nil {
 			return Result{}, err
 		}
-		if !p.CanSee(sh) {
-			return Result{}, domain.Errorf(domain.KindNotFound, "not_found", "shipment not found")
+		if err := p.CheckSee(sh); err != nil {
+			return Result{}, err
 		}
 		if ifMatch != 0 && sh.Version != ifMatch {
 			return Result{}, stale(sh.Version, ifMatch)
