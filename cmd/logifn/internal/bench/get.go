@@ -75,7 +75,10 @@ func (r *runner) get(ctx context.Context) error {
 	top := maxClients(r.opt.Clients)
 	f, b := r.rep.Rows[full], r.rep.Rows[raw]
 	r.rep.check("get", fmt.Sprintf("throughput >= 50%% of raw at %d clients", top), f.Ratio >= 0.5, "%.0f%% (%.0f vs %.0f req/s)", f.Ratio*100, f.Rate, b.Rate)
-	r.rep.check("get", fmt.Sprintf("p99 <= 10 ms at %d clients", top), f.P99MS <= 10 && f.Ops > 0, "%.2f ms", f.P99MS)
+	// The closed-loop clients wait top/rate on average (Little's law), and
+	// the raw queries' own p99 says what the machine allows at all.
+	r.rep.check("get", fmt.Sprintf("p99 <= 10 ms at %d clients", top), f.P99MS <= 10 && f.Ops > 0,
+		"%.2f ms (mean wait at this rate %.1f ms; the raw queries' p99 %.2f ms)", f.P99MS, littleMS(top, f.Rate), b.P99MS)
 	fc, err := r.startFunction(ctx, "shipment-get", "fc")
 	if err != nil {
 		return err
@@ -140,4 +143,13 @@ func maxClients(cs []int) int {
 		top = max(top, c)
 	}
 	return top
+}
+
+// littleMS is the mean latency, in milliseconds, of that many closed-loop
+// clients completing rate operations per second together.
+func littleMS(clients int, rate float64) float64 {
+	if rate <= 0 {
+		return 0
+	}
+	return float64(clients) / rate * 1000
 }

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"sync"
 	"testing"
@@ -156,5 +157,17 @@ func TestParseMakefileFlags(t *testing.T) {
 	}
 	if got := withoutTag("lambda.norpc,nosqlite", "nosqlite"); got != "lambda.norpc" {
 		t.Errorf("withoutTag = %q", got)
+	}
+}
+
+func TestLittleMS(t *testing.T) {
+	for _, c := range []struct {
+		clients int
+		rate    float64
+		want    float64
+	}{{64, 6400, 10}, {64, 4561, 14.03}, {1, 2000, 0.5}, {64, 0, 0}} {
+		if got := littleMS(c.clients, c.rate); math.Abs(got-c.want) > 0.01 {
+			t.Errorf("littleMS(%d, %v) = %.3f, want %.2f", c.clients, c.rate, got, c.want)
+		}
 	}
 }
