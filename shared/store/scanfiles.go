@@ -71,7 +71,8 @@ type ScanLine struct {
 	Reason  string
 }
 
-// Column limits of scan_lines, in characters.
+// Limits of a recorded line's waybill and reason, in characters: longer
+// ones are cut.
 const (
 	MaxScanLineWaybill = 64
 	MaxScanLineReason  = 500

@@ -71,40 +71,53 @@ type ScanTx struct {
 }
 
 // Shipments returns the tenant's shipments with the waybill numbers ws,
-// without their items, by waybill. Numbers of no shipment are left out.
+// by waybill, with what deciding a scan on them needs: their id, waybill
+// number, status and version, and nothing else. Numbers of no shipment
+// are left out.
 func (t *ScanTx) Shipments(ctx context.Context, ws []domain.Waybill) (map[domain.Waybill]*domain.Shipment, error) {
 	found := make(map[domain.Waybill]*domain.Shipment, len(ws))
 	if len(ws) == 0 {
 		return found, nil
 	}
-	args := []any{t.tenant}
+	args := make([]any, 0, 1+len(ws))
+	args = append(args, t.tenant)
 	for _, w := range ws {
 		args = append(args, w)
 	}
-	list, err := queryShipments(ctx, t.tx, `SELECT `+shipmentColumns+` FROM shipments
+	// A batch reads hundreds of shipments and uses four columns of them:
+	// the other twenty would cost the database and the driver more than
+	// the rest of the read.
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, waybill, status, version FROM shipments
 		WHERE tenant_id = ? AND waybill IN (`+placeholders(len(ws))+`)`, args...)
 	if err != nil {
-		return nil, err
+		return nil, wrapf(err, "shipment", "read %d shipments", len(ws))
 	}
-	for _, sh := range list {
+	defer rows.Close()
+	for rows.Next() {
+		sh := &domain.Shipment{Tenant: t.tenant}
+		if err := rows.Scan(&sh.ID, &sh.Waybill, &sh.Status, &sh.Version); err != nil {
+			return nil, wrapf(err, "shipment", "read %d shipments", len(ws))
+		}
 		found[sh.Waybill] = sh
 	}
-	return found, nil
+	return found, wrapf(rows.Err(), "shipment", "read %d shipments", len(ws))
 }
 
 // Events returns the timelines of the tenant's shipments ids, by shipment,
-// each ordered by when its events occurred.
+// each ordered by when its events occurred, with what deciding a scan on
+// them needs: each event's id, shipment, type, status, station, source and
+// time (not its waybill, actor, incident reason, note or recording time).
 func (t *ScanTx) Events(ctx context.Context, ids []int64) (map[int64][]domain.TrackingEvent, error) {
 	byShipment := make(map[int64][]domain.TrackingEvent, len(ids))
 	if len(ids) == 0 {
 		return byShipment, nil
 	}
-	args := []any{t.tenant}
+	args := make([]any, 0, 1+len(ids))
+	args = append(args, t.tenant)
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, tenant_id, shipment_id, waybill, scan_type, status, station_code,
-		actor, source, incident_reason, note, occurred_at, recorded_at
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, shipment_id, scan_type, status, station_code, source, occurred_at
 		FROM tracking_events WHERE tenant_id = ? AND shipment_id IN (`+placeholders(len(ids))+`)
 		ORDER BY shipment_id, occurred_at, id`, args...)
 	if err != nil {
@@ -112,9 +125,8 @@ func (t *ScanTx) Events(ctx context.Context, ids []int64) (map[int64][]domain.Tr
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var ev domain.TrackingEvent
-		err := rows.Scan(&ev.ID, &ev.Tenant, &ev.ShipmentID, &ev.Waybill, &ev.Type, &ev.Status, &ev.Station,
-			&ev.Actor, &ev.Source, &ev.IncidentReason, &ev.Note, scanTime(&ev.OccurredAt), scanTime(&ev.RecordedAt))
+		ev := domain.TrackingEvent{Tenant: t.tenant}
+		err := rows.Scan(&ev.ID, &ev.ShipmentID, &ev.Type, &ev.Status, &ev.Station, &ev.Source, scanTime(&ev.OccurredAt))
 		if err != nil {
 			return nil, wrapf(err, "tracking event", "list events of %d shipments", len(ids))
 		}
@@ -248,83 +260,4 @@ func (t *ScanTx) insertEvents(ctx context.Context, events []domain.TrackingEvent
 		station_code, actor, source, incident_reason, note, occurred_at, recorded_at)
 		VALUES `+row+strings.Repeat(", "+row, len(events)-1), args...)
 	return wrapf(err, "tracking event", "insert %d events", len(events))
-}
-
-// AddLines records the outcomes of lines of the batch's chunk. A line
-// recorded already fails the whole batch with conflict.
-func (t *ScanTx) AddLines(ctx context.Context, lines []ScanLine) error {
-	const perInsert = 500
-	for len(lines) > 0 {
-		n := min(len(lines), perInsert)
-		args := make([]any, 0, n*7)
-		for _, l := range lines[:n] {
-			if l.Chunk != t.chunk {
-				return domain.Errorf(domain.KindInvalid, "wrong_chunk", "line %d belongs to chunk %d, not %d", l.Line, l.Chunk, t.chunk)
-			}
-			args = append(args, t.tenant, t.fileID, l.Chunk, l.Line, clip(l.Waybill, MaxScanLineWaybill), l.Outcome, clip(l.Reason, MaxScanLineReason))
-		}
-		values := "(?, ?, ?, ?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?, ?, ?, ?)", n-1)
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO scan_lines (tenant_id, file_id, chunk_no, line_no, waybill, outcome, reason)
-			VALUES `+values, args...); err != nil {
-			return wrapf(err, "scan line", "record %d lines of chunk %d", n, t.chunk)
-		}
-		lines = lines[n:]
-	}
-	return nil
-}
-
-// clip cuts s to at most n characters.
-func clip(s string, n int) string {
-	i := 0
-	for pos := range s {
-		if i == n {
-			return s[:pos]
-		}
-		i++
-	}
-	return s
-}
-
-// ScanLines returns up to limit outcomes of chunk chunk of tenant's scan
-// file fileID, those after line after, in line order.
-func (s *Store) ScanLines(ctx context.Context, tenant string, fileID int64, chunk int, after int64, limit int) ([]ScanLine, error) {
-	if limit < 1 {
-		return nil, domain.Errorf(domain.KindInvalid, "invalid_limit", "the limit must be positive")
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT chunk_no, line_no, waybill, outcome, reason FROM scan_lines
-		WHERE tenant_id = ? AND file_id = ? AND chunk_no = ? AND line_no > ? ORDER BY line_no LIMIT ?`,
-		tenant, fileID, chunk, after, limit)
-	if err != nil {
-		return nil, wrapf(err, "scan line", "list lines of scan file %d", fileID)
-	}
-	defer rows.Close()
-	list := []ScanLine{}
-	for rows.Next() {
-		var l ScanLine
-		if err := rows.Scan(&l.Chunk, &l.Line, &l.Waybill, &l.Outcome, &l.Reason); err != nil {
-			return nil, wrapf(err, "scan line", "list lines of scan file %d", fileID)
-		}
-		list = append(list, l)
-	}
-	return list, wrapf(rows.Err(), "scan line", "list lines of scan file %d", fileID)
-}
-
-// ScanOutcomes counts the lines of tenant's scan file fileID by outcome.
-func (s *Store) ScanOutcomes(ctx context.Context, tenant string, fileID int64) (map[string]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT outcome, COUNT(*) FROM scan_lines WHERE tenant_id = ? AND file_id = ? GROUP BY outcome`,
-		tenant, fileID)
-	if err != nil {
-		return nil, wrapf(err, "scan line", "count lines of scan file %d", fileID)
-	}
-	defer rows.Close()
-	counts := map[string]int64{}
-	for rows.Next() {
-		var outcome string
-		var n int64
-		if err := rows.Scan(&outcome, &n); err != nil {
-			return nil, wrapf(err, "scan line", "count lines of scan file %d", fileID)
-		}
-		counts[outcome] = n
-	}
-	return counts, wrapf(rows.Err(), "scan line", "count lines of scan file %d", fileID)
 }

@@ -160,3 +160,60 @@ func TestScanTxRecordStreamMoved(t *testing.T) {
 		}
 	})
 }
+
+// TestScanTxReadsWhatDecidingNeeds checks that a batch's reads, which
+// leave out what deciding a scan does not use, still bring each
+// shipment's id, waybill, status and version, and each event's id,
+// shipment, type, status, station, source and time, as the store's full
+// reads give them.
+func TestScanTxReadsWhatDecidingNeeds(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		seedStations(t, s, "t1")
+		sh := mustCreate(t, s, storetest.Shipment("t1"))
+		f := claimedScanFile(t, s)
+		batch := store.ScanBatch{Tenant: "t1", FileID: f.ID, Chunk: 0, Owner: "w", From: 13, To: 60, Lines: 1, Lease: time.Minute}
+		if err := s.ApplyScanBatch(ctx, batch, func(ctx context.Context, tx *store.ScanTx) error {
+			return tx.Record(ctx, []store.ShipmentChange{pickupChange(sh, time.Minute)})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		full, err := s.ShipmentByWaybill(ctx, "t1", sh.Waybill)
+		if err != nil {
+			t.Fatal(err)
+		}
+		timeline, err := s.Events(ctx, "t1", sh.ID)
+		if err != nil || len(timeline) != 2 {
+			t.Fatalf("timeline %+v, %v; want the creation and the pickup", timeline, err)
+		}
+		batch = store.ScanBatch{Tenant: "t1", FileID: f.ID, Chunk: 0, Owner: "w", From: 60, To: 61, Lines: 2, Lease: time.Minute}
+		err = s.ApplyScanBatch(ctx, batch, func(ctx context.Context, tx *store.ScanTx) error {
+			found, err := tx.Shipments(ctx, []domain.Waybill{sh.Waybill})
+			if err != nil {
+				return err
+			}
+			got := found[sh.Waybill]
+			if got == nil || got.ID != full.ID || got.Waybill != full.Waybill || got.Status != full.Status || got.Version != full.Version {
+				t.Errorf("shipment read %+v, want id %d, waybill %s, status %s, version %d", got, full.ID, full.Waybill, full.Status, full.Version)
+			}
+			events, err := tx.Events(ctx, []int64{sh.ID})
+			if err != nil {
+				return err
+			}
+			if len(events[sh.ID]) != len(timeline) {
+				t.Fatalf("events read %+v, want %d", events[sh.ID], len(timeline))
+			}
+			for i, want := range timeline {
+				ev := events[sh.ID][i]
+				if ev.ID != want.ID || ev.ShipmentID != want.ShipmentID || ev.Type != want.Type || ev.Status != want.Status ||
+					ev.Station != want.Station || ev.Source != want.Source || !ev.OccurredAt.Equal(want.OccurredAt) {
+					t.Errorf("event %d read %+v, want %+v", i, ev, want)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
