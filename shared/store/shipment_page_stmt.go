@@ -1,0 +1,60 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+)
+
+// pageStmts holds the prepared statements of pageQuery, one for each shape
+// of filter that has been listed (the shapes are few: a query differs only
+// in which of ShipmentFilter's fields are set). The page's query is long,
+// and on MySQL, sent as text with its arguments put in by the driver, it
+// cost a pass of the driver over every byte and the server's parsing on
+// every call, and SQLite's compiling on every call: prepared, each
+// connection parses it once, and a call sends only the arguments. It is
+// safe for concurrent use, and closed with its Store.
+type pageStmts struct {
+	mu     sync.Mutex
+	stmts  map[string]*sql.Stmt
+	closed bool
+}
+
+// errStmtsClosed is what a listing of a closed Store gets.
+var errStmtsClosed = errors.New("the store is closed")
+
+// get returns the prepared statement of query, preparing it on db the
+// first time. A failed preparation is not kept: the next call tries again.
+func (p *pageStmts) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return nil, errStmtsClosed
+	}
+	if st, ok := p.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if p.stmts == nil {
+		p.stmts = map[string]*sql.Stmt{}
+	}
+	p.stmts[query] = st
+	return st, nil
+}
+
+// close closes every statement; get fails from then on.
+func (p *pageStmts) close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closed = true
+	var errs []error
+	for _, st := range p.stmts {
+		errs = append(errs, st.Close())
+	}
+	p.stmts = nil
+	return errors.Join(errs...)
+}

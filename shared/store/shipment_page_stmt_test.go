@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestPageStmts: each shape of listing is prepared once and kept, for the
+// stores At returns too; a failed preparation is not kept; a closed store
+// lists nothing and says so.
+func TestPageStmts(t *testing.T) {
+	st, err := Open(Config{Driver: DriverSQLite, DSN: filepath.Join(t.TempDir(), "stmts.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	later := st.At(func() time.Time { return time.Now().Add(time.Hour) })
+	for _, s := range []*Store{st, later, st} {
+		for _, f := range []ShipmentFilter{{CustomerID: "c1", Limit: 21}, {Status: "created", Limit: 5}, {CustomerID: "c2", Limit: 3}} {
+			if _, err := s.ListShipments(ctx, "t1", f); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := len(st.pages.stmts); n != 2 {
+		t.Errorf("%d statements prepared for two shapes of listing", n)
+	}
+	if _, err := st.pages.get(ctx, st.db, "SELECT nonsense FROM nowhere"); err == nil {
+		t.Error("a query that cannot be prepared was")
+	}
+	if n := len(st.pages.stmts); n != 2 {
+		t.Errorf("%d statements kept after a failed preparation, want 2", n)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := later.ListShipments(ctx, "t1", ShipmentFilter{CustomerID: "c1", Limit: 21}); !errors.Is(err, errStmtsClosed) {
+		t.Errorf("listing on a closed store: %v, want %v", err, errStmtsClosed)
+	}
+}
