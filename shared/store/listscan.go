@@ -108,18 +108,17 @@ func (r *packedReader) time() time.Time {
 
 // text reads a length-prefixed text.
 func (r *packedReader) text() string {
-	n, digits := 0, 0
-	for ; digits < len(r.s) && digits < 9 && '0' <= r.s[digits] && r.s[digits] <= '9'; digits++ {
-		n = n*10 + int(r.s[digits]-'0')
+	s, n, i := r.s, 0, 0
+	for ; i < len(s) && i < 9 && '0' <= s[i] && s[i] <= '9'; i++ {
+		n = n*10 + int(s[i]-'0')
 	}
-	if digits == 0 || digits == len(r.s) || r.s[digits] != ':' || n > len(r.s)-digits-1 {
+	if i == 0 || i == len(s) || s[i] != ':' || n > len(s)-i-1 {
 		r.fail("text length")
 		return ""
 	}
-	t := r.s[digits+1 : digits+1+n]
-	r.s = r.s[digits+1+n:]
+	r.s = s[i+1+n:]
 	r.field++
-	return t
+	return s[i+1 : i+1+n]
 }
 
 // more reports whether anything is left to read, and moves past the comma

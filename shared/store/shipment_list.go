@@ -35,13 +35,9 @@ func (s *Store) ListShipments(ctx context.Context, tenant string, f ShipmentFilt
 		return nil, domain.Errorf(domain.KindInvalid, "invalid_limit", "limit must be between 1 and %d", maxQueryLimit)
 	}
 	query, args := s.pageQuery(tenant, f)
-	stmt, err := s.pages.get(ctx, s.db, query)
-	if err != nil {
-		return nil, wrapf(err, "shipment", "list shipments")
-	}
 	// One statement, which needs no transaction: items are written with
 	// their shipment and never change.
-	rows, err := stmt.QueryContext(ctx, args...)
+	rows, err := s.queryPage(ctx, query, args)
 	if err != nil {
 		return nil, wrapf(err, "shipment", "list shipments")
 	}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+
+	"github.com/go-sql-driver/mysql"
 )
 
 // pageStmts holds the prepared statements of pageQuery, one for each shape
@@ -19,6 +21,31 @@ type pageStmts struct {
 	mu     sync.Mutex
 	stmts  map[string]*sql.Stmt
 	closed bool
+}
+
+// queryPage runs the page's query, prepared; as text when the MySQL
+// server holds as many prepared statements as it allows
+// (max_prepared_stmt_count counts those of every connection of every
+// instance).
+func (s *Store) queryPage(ctx context.Context, query string, args []any) (*sql.Rows, error) {
+	stmt, err := s.pages.get(ctx, s.db, query)
+	if err == nil {
+		// A connection that has not prepared it yet prepares it here.
+		rows, err := stmt.QueryContext(ctx, args...)
+		if !tooManyPrepared(err) {
+			return rows, err
+		}
+	} else if !tooManyPrepared(err) {
+		return nil, err
+	}
+	return s.db.QueryContext(ctx, query, args...)
+}
+
+// tooManyPrepared reports whether err is MySQL's refusal to prepare one
+// more statement.
+func tooManyPrepared(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && me.Number == 1461 // ER_MAX_PREPARED_STMT_COUNT_REACHED
 }
 
 // errStmtsClosed is what a listing of a closed Store gets.

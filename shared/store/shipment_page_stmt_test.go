@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/go-sql-driver/mysql"
 )
 
 // TestPageStmts: each shape of listing is prepared once and kept, for the
@@ -42,5 +45,22 @@ func TestPageStmts(t *testing.T) {
 	}
 	if _, err := later.ListShipments(ctx, "t1", ShipmentFilter{CustomerID: "c1", Limit: 21}); !errors.Is(err, errStmtsClosed) {
 		t.Errorf("listing on a closed store: %v, want %v", err, errStmtsClosed)
+	}
+}
+
+func TestTooManyPrepared(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&mysql.MySQLError{Number: 1461, Message: "Can't create more than max_prepared_stmt_count statements"}, true},
+		{fmt.Errorf("list: %w", &mysql.MySQLError{Number: 1461}), true},
+		{&mysql.MySQLError{Number: 1062}, false},
+		{errors.New("1461"), false},
+		{nil, false},
+	} {
+		if got := tooManyPrepared(tc.err); got != tc.want {
+			t.Errorf("tooManyPrepared(%v) = %t, want %t", tc.err, got, tc.want)
+		}
 	}
 }
