@@ -98,8 +98,9 @@ type Store struct {
 
 // Open validates cfg and returns a Store. It does no network I/O: the first
 // query connects, so a cold start does not wait for the database. A MySQL
-// DSN gets parseTime, loc=UTC and interpolateParams whatever it says, and
-// 5s/30s/30s dial, read and write timeouts unless it sets its own. Errors
+// DSN gets parseTime, loc=UTC and interpolateParams whatever it says,
+// group_concat_max_len of at least 1 MiB, and 5s/30s/30s dial, read and
+// write timeouts unless it sets its own. Errors
 // from Open are configuration errors and never show the DSN's password.
 func Open(cfg Config) (*Store, error) {
 	cfg = cfg.withDefaults()
