@@ -52,19 +52,33 @@ func tooManyPrepared(err error) bool {
 var errStmtsClosed = errors.New("the store is closed")
 
 // get returns the prepared statement of query, preparing it on db the
-// first time. A failed preparation is not kept: the next call tries again.
+// first time. It prepares outside the lock, so that a slow database holds
+// up no other caller past its own deadline; two first callers may both
+// prepare, and the second closes its own. A failed preparation is not
+// kept: the next call tries again.
 func (p *pageStmts) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
+	st, closed := p.stmts[query], p.closed
+	p.mu.Unlock()
+	switch {
+	case closed:
 		return nil, errStmtsClosed
-	}
-	if st, ok := p.stmts[query]; ok {
+	case st != nil:
 		return st, nil
 	}
 	st, err := db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		st.Close()
+		return nil, errStmtsClosed
+	}
+	if kept, ok := p.stmts[query]; ok {
+		st.Close()
+		return kept, nil
 	}
 	if p.stmts == nil {
 		p.stmts = map[string]*sql.Stmt{}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -62,5 +63,38 @@ func TestTooManyPrepared(t *testing.T) {
 		if got := tooManyPrepared(tc.err); got != tc.want {
 			t.Errorf("tooManyPrepared(%v) = %t, want %t", tc.err, got, tc.want)
 		}
+	}
+}
+
+// TestPageStmtsConcurrent: callers that list the same shape at once, on a
+// store that has prepared nothing yet, all get their page, and one
+// statement is kept.
+func TestPageStmtsConcurrent(t *testing.T) {
+	st, err := Open(Config{Driver: DriverSQLite, DSN: filepath.Join(t.TempDir(), "stmts.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			_, err := st.ListShipments(ctx, "t1", ShipmentFilter{CustomerID: "c1", Limit: 21})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := len(st.pages.stmts); n != 1 {
+		t.Errorf("%d statements kept for one shape of listing", n)
 	}
 }
