@@ -49,8 +49,8 @@ var packedShipment = func() string {
 // one round trip and one row per shipment. The page's ids, p, are picked
 // on an index alone; then come the shipments by primary key, in no
 // particular order: sorting them would cost the database a temporary
-// table, and readPage puts them in order. The text is kept short: the
-// driver reads all of it, byte by byte, to put the arguments in. CROSS
+// table, and readPage puts them in order. The query is the same for every
+// filter of one shape, so that it is prepared once (see pageStmts). CROSS
 // JOIN makes SQLite walk p first (MySQL reads it as a plain join).
 func (s *Store) pageQuery(tenant string, f ShipmentFilter) (string, []any) {
 	ids, args := s.listQuery(tenant, f, `id`)
