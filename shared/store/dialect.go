@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -160,6 +161,7 @@ func openMySQL(dsn string, log mysql.Logger) (*sql.DB, error) {
 	// multi-byte sets where escaping is unsafe) and honours the server's
 	// NO_BACKSLASH_ESCAPES mode.
 	cfg.InterpolateParams = true
+	raiseGroupConcatLimit(cfg)
 	cfg.Logger = log
 	defaultDuration(&cfg.Timeout, 5*time.Second)
 	defaultDuration(&cfg.ReadTimeout, 30*time.Second)
@@ -169,6 +171,27 @@ func openMySQL(dsn string, log mysql.Logger) (*sql.DB, error) {
 		return nil, fmt.Errorf("configure MySQL connector: %s", redactPassword(err.Error(), dsn))
 	}
 	return sql.OpenDB(conn), nil
+}
+
+// minGroupConcatLen is the least group_concat_max_len a connection gets:
+// a listed shipment's items arrive in one GROUP_CONCAT (packedShipment),
+// at most domain.MaxItems of them of under 600 bytes each, and MySQL
+// silently cuts a longer result at 1 024 bytes by default. MariaDB's
+// default is this already.
+const minGroupConcatLen = 1 << 20
+
+// raiseGroupConcatLimit makes the driver set group_concat_max_len to
+// minGroupConcatLen on each new connection, in the one statement it sends
+// for the DSN's session variables, unless the DSN asks for more.
+func raiseGroupConcatLimit(cfg *mysql.Config) {
+	const name = "group_concat_max_len"
+	if n, err := strconv.Atoi(cfg.Params[name]); err == nil && n >= minGroupConcatLen {
+		return
+	}
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	cfg.Params[name] = strconv.Itoa(minGroupConcatLen)
 }
 
 func defaultDuration(d *time.Duration, def time.Duration) {

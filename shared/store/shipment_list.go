@@ -37,7 +37,7 @@ func (s *Store) ListShipments(ctx context.Context, tenant string, f ShipmentFilt
 	query, args := s.pageQuery(tenant, f)
 	// One statement, which needs no transaction: items are written with
 	// their shipment and never change.
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.queryPage(ctx, query, args)
 	if err != nil {
 		return nil, wrapf(err, "shipment", "list shipments")
 	}

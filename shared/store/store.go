@@ -90,15 +90,17 @@ func (l driverLogger) Print(args ...any) {
 // Store is logifn's database. It is safe for concurrent use; several Stores,
 // in one process or many, may share one database.
 type Store struct {
-	db  *sql.DB
-	d   dialect
-	now func() time.Time
+	db    *sql.DB
+	d     dialect
+	now   func() time.Time
+	pages *pageStmts // shared by the stores At returns
 }
 
 // Open validates cfg and returns a Store. It does no network I/O: the first
 // query connects, so a cold start does not wait for the database. A MySQL
-// DSN gets parseTime, loc=UTC and interpolateParams whatever it says, and
-// 5s/30s/30s dial, read and write timeouts unless it sets its own. Errors
+// DSN gets parseTime, loc=UTC and interpolateParams whatever it says,
+// group_concat_max_len of at least 1 MiB, and 5s/30s/30s dial, read and
+// write timeouts unless it sets its own. Errors
 // from Open are configuration errors and never show the DSN's password.
 func Open(cfg Config) (*Store, error) {
 	cfg = cfg.withDefaults()
@@ -125,11 +127,11 @@ func Open(cfg Config) (*Store, error) {
 	db.SetMaxIdleConns(cfg.MaxIdleConns)
 	db.SetConnMaxLifetime(cfg.ConnMaxLifetime)
 	db.SetConnMaxIdleTime(cfg.ConnMaxIdleTime)
-	return &Store{db: db, d: d, now: cfg.Now}, nil
+	return &Store{db: db, d: d, now: cfg.Now, pages: &pageStmts{}}, nil
 }
 
-// Close closes the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the connection pool and the statements prepared on it.
+func (s *Store) Close() error { return errors.Join(s.pages.close(), s.db.Close()) }
 
 // Ping checks that the database answers. It fails with kind unavailable
 // when it does not.
@@ -147,7 +149,7 @@ func (s *Store) clock() time.Time { return dbTime(s.now()) }
 // for data whose times lie in the past, such as backfills and demo data.
 // Closing either store closes the database of both.
 func (s *Store) At(now func() time.Time) *Store {
-	return &Store{db: s.db, d: s.d, now: now}
+	return &Store{db: s.db, d: s.d, now: now, pages: s.pages}
 }
 
 // dbTime returns t as every time column holds it: UTC, truncated to the
