@@ -1,7 +1,8 @@
 // Package s3 is a blob.Store on Amazon S3 and S3-compatible stores such as
-// MinIO, through the AWS SDK for Go v2. Credentials come from the SDK's
-// default chain: AWS_ACCESS_KEY_ID and friends (Lambda sets them from the
-// function's role), then the shared files, then instance roles.
+// MinIO, through the AWS SDK for Go v2. Its configuration and credentials
+// come from the environment only (see envCredentials): static keys (Lambda
+// sets them from the function's role), a web identity (EKS IAM roles for
+// service accounts), a container endpoint, then the EC2 instance role.
 package s3
 
 import (
@@ -9,13 +10,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/aws-sdk-go-v2/config"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/logifn/logifn/shared/blob"
 	"github.com/logifn/logifn/shared/domain"
@@ -39,25 +40,12 @@ type Store struct {
 	now     func() time.Time
 }
 
-// Open returns a store on cfg's bucket. It reads the SDK's configuration
-// (environment and shared files) but makes no request: credentials are
-// resolved on first use.
+// Open returns a store on cfg's bucket. It reads the environment but makes
+// no request: credentials are resolved on first use.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	opts := []func(*config.LoadOptions) error{
-		// Checksums beyond what S3 requires break MinIO and older
-		// S3-compatible servers; every body is still Content-Length bound.
-		config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
-		config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired),
-	}
-	if cfg.Region != "" {
-		opts = append(opts, config.WithRegion(cfg.Region))
-	}
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+	awsCfg, err := awsConfig(cfg.Region, os.Getenv)
 	if err != nil {
-		return nil, fmt.Errorf("s3 configuration: %w", err)
-	}
-	if awsCfg.Region == "" {
-		return nil, fmt.Errorf("s3: no region; set LOGIFN_BLOB_REGION or AWS_REGION")
+		return nil, fmt.Errorf("s3: %w", err)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
