@@ -109,9 +109,12 @@ func serve(ctx context.Context, d *dispatcher, addr string, handler http.Handler
 		return err
 	}
 	srv.ReadHeaderTimeout, srv.ReadTimeout = header, read
-	d.startLog(ln.Addr().String()).Info("listening")
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	// Logged once the server accepts: the first line formats a timestamp
+	// (loading the zone) and encodes JSON, which the first request, often
+	// queued already, need not wait for.
+	d.startLog(ln.Addr().String()).Info("listening")
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve on %s: %w", addr, err)
