@@ -39,10 +39,7 @@ func New(out io.Writer, format, level string) (*logrus.Logger, error) {
 	l.SetOutput(out)
 	switch strings.ToLower(format) {
 	case "", "json":
-		l.SetFormatter(&logrus.JSONFormatter{
-			TimestampFormat: "2006-01-02T15:04:05.000Z07:00",
-			FieldMap:        logrus.FieldMap{logrus.FieldKeyMsg: "message"},
-		})
+		l.SetFormatter(newJSONFormatter())
 	case "text":
 		l.SetFormatter(&logrus.TextFormatter{FullTimestamp: true, TimestampFormat: "15:04:05.000"})
 	default:
