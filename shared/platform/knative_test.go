@@ -149,3 +149,23 @@ func TestKnativeHTTP(t *testing.T) {
 		t.Errorf("HTTP requests reached the event handlers")
 	}
 }
+
+// A binary-mode event with a "Ce-" header naming nothing is delivered as
+// the rest of its headers carry it; the SDK's reader panicked on it.
+func TestKnativeEventWithEmptyExtensionHeader(t *testing.T) {
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{}`))
+	for k, v := range map[string]string{"Ce-Specversion": "1.0", "Ce-Id": "1", "Ce-Source": "/s",
+		"Ce-Type": cePingType, "Ce-Time": "2026-01-02T03:04:05Z", "Ce-": "x", "Content-Type": "application/json"} {
+		req.Header[k] = []string{v}
+	}
+	rec := &recorder{}
+	d, _ := testDispatcher(KindKnative, rec.handlers(Handlers{HTTP: echoHTTP()}))
+	w := httptest.NewRecorder()
+	newKnativeHandler(d).ServeHTTP(w, req)
+	if w.Code != http.StatusOK || len(rec.ticks) != 1 {
+		t.Fatalf("status %d, %d ticks; want 200 and one tick; body %s", w.Code, len(rec.ticks), w.Body)
+	}
+	if rec.ticks[0].Name != "s" {
+		t.Errorf("tick %q, want s", rec.ticks[0].Name)
+	}
+}
