@@ -66,12 +66,25 @@ type claimedAnswer struct {
 	body    []byte
 }
 
-// answerClaim renders the answer of the claim in ctx to result, or
-// returns nil when there is no claim to record or requestKey is not its
-// key.
-func answerClaim(ctx context.Context, requestKey string, result any) (*claimedAnswer, error) {
+// activeClaim returns the claim in ctx that a write under requestKey
+// records, or nil.
+func activeClaim(ctx context.Context, requestKey string) *IdempotencyClaim {
 	c := IdempotencyClaimFrom(ctx)
 	if c == nil || c.Answer == nil || c.Key != requestKey || c.Key == "" {
+		return nil
+	}
+	return c
+}
+
+// errKeyStored is a write's answer when its claim's key has a record
+// already: the claim is taken.
+var errKeyStored = domain.Errorf(domain.KindConflict, "idempotency_key_stored", "the idempotency key has a record already")
+
+// answerClaim renders the answer of the claim in ctx to result, or
+// returns nil when there is no claim to record.
+func answerClaim(ctx context.Context, requestKey string, result any) (*claimedAnswer, error) {
+	c := activeClaim(ctx, requestKey)
+	if c == nil {
 		return nil, nil
 	}
 	if err := checkIdempotencyArgs(c.Tenant, c.Key, c.TTL, c.TTL); err != nil {

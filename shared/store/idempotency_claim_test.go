@@ -143,3 +143,33 @@ func TestStoreIdempotencyAnswerAndLookup(t *testing.T) {
 		}
 	}, storetest.WithClock(clk.Now))
 }
+
+// TestClaimOfAStoredKeyIsTakenBeforeAnyWrite checks that a creation whose
+// key has a record already stops at its first read: the claim is taken,
+// and not even a waybill number is spent.
+func TestClaimOfAStoredKeyIsTakenBeforeAnyWrite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seedStations(t, s, "t1")
+		ctx := context.Background()
+		before := mustCreate(t, s, storetest.Shipment("t1"))
+		if err := s.StoreIdempotencyAnswer(ctx, "t1", "k1", "hash-k1", ttl, 422, nil, []byte(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+		c := claimFor("k1")
+		_, err := s.PriceAndCreateShipment(store.WithIdempotencyClaim(ctx, c), storetest.Shipment("t1"), "cust-1", "k1")
+		wantKind(t, err, domain.KindConflict)
+		if !c.Taken() || c.Recorded() {
+			t.Errorf("claim taken %v, recorded %v; want true, false", c.Taken(), c.Recorded())
+		}
+		after := mustCreate(t, s, storetest.Shipment("t1"))
+		next := before.Waybill.Serial() + 1
+		for ; ; next++ {
+			if _, err := domain.NewWaybill(next); err == nil {
+				break
+			}
+		}
+		if after.Waybill.Serial() != next {
+			t.Errorf("next shipment got serial %d, want %d: a serial was spent on the taken claim", after.Waybill.Serial(), next)
+		}
+	})
+}

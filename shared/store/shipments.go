@@ -60,7 +60,7 @@ func (s *Store) CreateShipment(ctx context.Context, sh *domain.Shipment, actor, 
 // for first on every call. An IdempotencyClaim in ctx is recorded as
 // CreateShipment records it.
 func (s *Store) PriceAndCreateShipment(ctx context.Context, sh *domain.Shipment, actor, requestKey string) (created bool, err error) {
-	r, err := s.readRoute(ctx, sh.Tenant, sh.OriginStation, sh.DestinationStation, sh.ServiceLevel, true)
+	r, err := s.readRoute(ctx, sh.Tenant, sh.OriginStation, sh.DestinationStation, sh.ServiceLevel, true, activeClaim(ctx, requestKey))
 	if err != nil {
 		return false, err
 	}

@@ -46,7 +46,7 @@ type IdempotencyStore interface {
 // Server errors are not stored, so the caller may retry them.
 func Idempotent(st IdempotencyStore, next http.Handler) http.Handler {
 	return HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		key, hash, err := idempotencyRequest(r)
+		key, hash, _, err := idempotencyRequest(r)
 		if err != nil || key == "" {
 			if err == nil {
 				next.ServeHTTP(w, r)
@@ -58,26 +58,26 @@ func Idempotent(st IdempotencyStore, next http.Handler) http.Handler {
 }
 
 // idempotencyRequest returns r's Idempotency-Key, empty when it has none,
-// and the hash of the request it stands for: caller, method, path and
-// body. It reads the body and puts it back.
-func idempotencyRequest(r *http.Request) (key, hash string, err error) {
+// the hash of the request it stands for (caller, method, path and body)
+// and the body, which it reads and puts back.
+func idempotencyRequest(r *http.Request) (key, hash string, body []byte, err error) {
 	key = r.Header.Get(IdempotencyHeader)
 	if key == "" {
-		return "", "", nil
+		return "", "", nil, nil
 	}
 	if len(key) > 128 || !safeID(key) {
-		return "", "", domain.Errorf(domain.KindInvalid, "invalid_idempotency_key", "Idempotency-Key must be 1 to 128 letters, digits, '-', '_', '.' or ':'")
+		return "", "", nil, domain.Errorf(domain.KindInvalid, "invalid_idempotency_key", "Idempotency-Key must be 1 to 128 letters, digits, '-', '_', '.' or ':'")
 	}
 	p, _ := reqctx.Principal(r.Context())
-	body, err := io.ReadAll(r.Body)
+	body, err = io.ReadAll(r.Body)
 	if err != nil {
-		return "", "", decodeError(err)
+		return "", "", nil, decodeError(err)
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	sum := sha256.New()
 	io.WriteString(sum, p.Subject+"\n"+r.Method+" "+r.URL.RequestURI()+"\n")
 	sum.Write(body)
-	return key, hex.EncodeToString(sum.Sum(nil)), nil
+	return key, hex.EncodeToString(sum.Sum(nil)), body, nil
 }
 
 // reserveAndServe serves r under key: it reserves the key pending, runs

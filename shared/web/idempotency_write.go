@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"time"
 
@@ -25,80 +26,90 @@ type InWriteStore interface {
 // IdempotentInWrite honours Idempotency-Key as Idempotent does, for a
 // handler whose write records a new key itself (see AnswerInWrite): the
 // key's record, the write and its answer then commit in one transaction,
-// with no commit of the key's own before or after. The key is only read
-// first: a stored answer is replayed, and a key pending, or one to take
-// over, is served as Idempotent serves it.
+// with no statement of the key's own before or after. The write finds a
+// key stored already in a read it makes anyway: the caller then gets the
+// stored answer replayed, 422 for another request, and a key pending, or
+// one to take over, is served as Idempotent serves it.
 //
 // The answer is held until the handler returns: a write that found the
-// key taken by a concurrent request with the same key rolled back, and the
-// caller gets that request's answer, as a replay, instead. An answer the
-// write did not record (the request was refused before it wrote) is
-// stored once sent, unless it is a server error.
+// key taken, even by a concurrent request with the same key, rolled back,
+// and the caller gets the stored answer instead. An answer the write did
+// not record (the request was refused before it wrote) is stored with the
+// key before it is sent, unless it is a server error; a key stored
+// meanwhile is answered from its record.
 func IdempotentInWrite(st InWriteStore, next http.Handler) http.Handler {
 	return HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		key, hash, err := idempotencyRequest(r)
+		key, hash, body, err := idempotencyRequest(r)
 		if err != nil || key == "" {
 			if err == nil {
 				next.ServeHTTP(w, r)
 			}
 			return err
 		}
-		p, _ := reqctx.Principal(r.Context())
-		rec, takeOver, err := st.LookupIdempotencyKey(r.Context(), p.Tenant, key, hash)
-		switch {
-		case domain.IsKind(err, domain.KindNotFound):
-			return serveInWrite(st, next, w, r, key, hash)
-		case err != nil:
-			return err
-		case takeOver:
-			return reserveAndServe(st, next, w, r, key, hash)
-		}
-		return replay(w, rec, hash)
+		return serveInWrite(st, next, w, r, idempotentRequest{key: key, hash: hash, body: body})
 	})
 }
 
-// serveInWrite serves r, whose key is new, offering the key to the
-// handler's write.
-func serveInWrite(st InWriteStore, next http.Handler, w http.ResponseWriter, r *http.Request, key, hash string) error {
+// idempotentRequest is a request's Idempotency-Key, its hash and its body.
+type idempotentRequest struct {
+	key, hash string
+	body      []byte
+}
+
+// serveInWrite serves r, offering its key to the handler's write.
+func serveInWrite(st InWriteStore, next http.Handler, w http.ResponseWriter, r *http.Request, ir idempotentRequest) error {
 	p, _ := reqctx.Principal(r.Context())
+	key, hash := ir.key, ir.hash
 	iw := &inWrite{claim: &store.IdempotencyClaim{Tenant: p.Tenant, Key: key, RequestHash: hash, TTL: IdempotencyTTL}}
 	ctx := context.WithValue(store.WithIdempotencyClaim(r.Context(), iw.claim), inWriteKey{}, iw)
-	bw := &heldWriter{ResponseWriter: w, header: http.Header{}}
-	next.ServeHTTP(bw, r.WithContext(ctx))
+	held := &heldWriter{ResponseWriter: w, header: http.Header{}}
+	next.ServeHTTP(held, r.WithContext(ctx))
 	switch {
 	case iw.claim.Recorded():
 		iw.answer.send(w)
 		return nil
 	case iw.claim.Taken():
-		return replayTaken(st, w, r, key, hash)
-	}
-	bw.send(w)
-	if bw.status >= 500 || bw.status == 0 {
-		return nil // not stored: the caller may try again
+		return answerStored(st, next, w, r, ir)
+	case held.status >= 500 || held.status == 0:
+		held.send(w) // not stored: the caller may try again
+		return nil
 	}
 	fctx, cancel := finishContext(r)
 	defer cancel()
-	err := st.StoreIdempotencyAnswer(fctx, p.Tenant, key, hash, IdempotencyTTL, bw.status, replayable(bw.header), bw.body.Bytes())
+	err := st.StoreIdempotencyAnswer(fctx, p.Tenant, key, hash, IdempotencyTTL, held.status, replayable(held.header), held.body.Bytes())
+	if domain.IsKind(err, domain.KindConflict) {
+		return answerStored(st, next, w, r, ir)
+	}
 	if err != nil {
 		reqctx.Logger(fctx).WithError(err).Warn("idempotent response not stored")
 	}
+	held.send(w)
 	return nil
 }
 
-// replayTaken answers r from the record of the request that took its key
-// while r's write ran.
-func replayTaken(st InWriteStore, w http.ResponseWriter, r *http.Request, key, hash string) error {
+// answerStored answers r from the record its key has already: the
+// stored answer, 422 for another request, 409 while the key is pending.
+// A record to take over (expired, or pending past its lease) is taken over
+// and r served again as Idempotent serves it: its first run wrote nothing.
+func answerStored(st InWriteStore, next http.Handler, w http.ResponseWriter, r *http.Request, ir idempotentRequest) error {
+	if rec := findRecorder(w); rec != nil {
+		rec.err = nil // the held answer's error is not the one sent
+	}
 	p, _ := reqctx.Principal(r.Context())
-	rec, _, err := st.LookupIdempotencyKey(r.Context(), p.Tenant, key, hash)
-	if domain.IsKind(err, domain.KindNotFound) {
-		// Stored and removed since: only a request reserving it releases a
-		// key, and it may try again.
-		rec, err = &store.IdempotencyRecord{RequestHash: hash}, nil
+	rec, takeOver, err := st.LookupIdempotencyKey(r.Context(), p.Tenant, ir.key, ir.hash)
+	switch {
+	case domain.IsKind(err, domain.KindNotFound):
+		// Removed since: only a request reserving a key releases it, and
+		// the caller may try again.
+		rec, err = &store.IdempotencyRecord{RequestHash: ir.hash}, nil
+	case err == nil && takeOver:
+		r.Body = io.NopCloser(bytes.NewReader(ir.body))
+		return reserveAndServe(st, next, w, r, ir.key, ir.hash)
 	}
 	if err != nil {
 		return err
 	}
-	return replay(w, rec, hash)
+	return replay(w, rec, ir.hash)
 }
 
 type inWriteKey struct{}
@@ -117,7 +128,9 @@ type inWrite struct {
 // render writes the answer from what the write is about to store (see
 // store.IdempotencyClaim for what each write passes), and the write stores
 // it with the key in its transaction. When AnsweredInWrite then says so,
-// the handler writes nothing: the middleware sends that answer.
+// the handler writes nothing: the middleware sends that answer. A handler
+// that opts in writes nothing but through that write: when its key turns
+// out to be stored already, it may be run again.
 func AnswerInWrite(r *http.Request, render func(w http.ResponseWriter, result any)) {
 	iw, _ := r.Context().Value(inWriteKey{}).(*inWrite)
 	if iw == nil {
