@@ -18,9 +18,9 @@ import (
 // (PriceAndCreateShipment and CreateShipment) finds the claim in its
 // context (see WithIdempotencyClaim); other writes ignore it.
 //
-// A concurrent request with the same key that got there first makes the
-// write roll back with a conflict and the claim Taken: the caller answers
-// with the stored record instead.
+// A key with a record already, even one a concurrent request stored
+// first, makes the write stop with a conflict and the claim Taken: the
+// caller answers from the stored record instead.
 type IdempotencyClaim struct {
 	Tenant      string
 	Key         string
@@ -40,8 +40,10 @@ type IdempotencyClaim struct {
 // answer.
 func (c *IdempotencyClaim) Recorded() bool { return c.recorded }
 
-// Taken reports whether the write rolled back because another request
-// stored the key first.
+// Taken reports whether the write stopped because the key has a record
+// already: found by the write's first read, or stored meanwhile by a
+// concurrent request, which the record's insert met. Nothing of the
+// write stays.
 func (c *IdempotencyClaim) Taken() bool { return c.taken }
 
 type claimKey struct{}
