@@ -41,18 +41,30 @@ func BenchmarkCreate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Run(db.Driver+"/stack", func(b *testing.B) {
-		apptest.RunParallel(b, func() {
-			r := httptest.NewRequest(http.MethodPost, "/v1/shipments", strings.NewReader(string(js)))
-			r.Header.Set("Authorization", auth)
-			r.Header.Set("Content-Type", "application/json")
-			w := httptest.NewRecorder()
-			h.Handler.ServeHTTP(w, r)
-			if w.Code != http.StatusCreated {
-				panic(fmt.Sprintf("status %d: %s", w.Code, w.Body))
-			}
+	var keys atomic.Int64
+	run := time.Now().UnixNano()
+	for _, withKey := range []bool{false, true} {
+		name := db.Driver + "/stack"
+		if withKey {
+			// As callers should: a new Idempotency-Key on each create.
+			name += "/key"
+		}
+		b.Run(name, func(b *testing.B) {
+			apptest.RunParallel(b, func() {
+				r := httptest.NewRequest(http.MethodPost, "/v1/shipments", strings.NewReader(string(js)))
+				r.Header.Set("Authorization", auth)
+				r.Header.Set("Content-Type", "application/json")
+				if withKey {
+					r.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%d-%d", run, keys.Add(1)))
+				}
+				w := httptest.NewRecorder()
+				h.Handler.ServeHTTP(w, r)
+				if w.Code != http.StatusCreated {
+					panic(fmt.Sprintf("status %d: %s", w.Code, w.Body))
+				}
+			})
 		})
-	})
+	}
 	if db.Raw == nil {
 		return
 	}

@@ -19,7 +19,8 @@ func Spec() app.Spec {
 		Name:    "shipment-create",
 		Summary: "Create a shipment and issue its waybill number",
 		Routes: []app.Route{
-			{Method: http.MethodPost, Path: "/v1/shipments", Roles: []domain.Role{domain.RoleCustomer, domain.RoleOperator, domain.RoleAdmin}},
+			{Method: http.MethodPost, Path: "/v1/shipments", Roles: []domain.Role{domain.RoleCustomer, domain.RoleOperator, domain.RoleAdmin},
+				AnswerInWrite: true},
 		},
 		MemoryMB:       256,
 		TimeoutSeconds: 10,
@@ -40,7 +41,9 @@ type Store interface {
 	PriceAndCreateShipment(ctx context.Context, sh *domain.Shipment, actor, requestKey string) (created bool, err error)
 }
 
-// Handler serves POST /v1/shipments.
+// Handler serves POST /v1/shipments. A new Idempotency-Key is stored
+// with the shipment, in its transaction, with the answer (see
+// web.AnswerInWrite).
 func Handler(st Store) http.Handler {
 	return web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		p, _ := reqctx.Principal(r.Context())
@@ -56,19 +59,33 @@ func Handler(st Store) http.Handler {
 			return err
 		}
 		sh.Tenant = p.Tenant
+		web.AnswerInWrite(r, func(w http.ResponseWriter, result any) {
+			writeShipment(w, http.StatusCreated, result.(*domain.Shipment))
+		})
 		created, err := st.PriceAndCreateShipment(r.Context(), sh, p.Subject, r.Header.Get(web.IdempotencyHeader))
-		if err != nil {
+		if err != nil || web.AnsweredInWrite(r) {
 			return err
 		}
 		status := http.StatusCreated
 		if !created {
 			status = http.StatusOK
 		}
-		w.Header().Set("Location", "/v1/shipments/"+sh.Waybill.String())
-		web.WriteJSON(w, status, sh)
+		writeShipment(w, status, sh)
 		return nil
 	})
 }
+
+// writeShipment answers with sh and where to find it.
+func writeShipment(w http.ResponseWriter, status int, sh *domain.Shipment) {
+	w.Header().Set("Location", "/v1/shipments/"+sh.Waybill.String())
+	web.WriteJSON(w, status, shipmentJSON{sh})
+}
+
+// shipmentJSON writes a shipment without reflection (see web.JSONAppender).
+type shipmentJSON struct{ sh *domain.Shipment }
+
+// AppendJSON appends the shipment to b as json.Marshal writes it.
+func (s shipmentJSON) AppendJSON(b []byte) ([]byte, error) { return domain.AppendShipmentJSON(b, s.sh) }
 
 // setCustomer decides whose shipment this is: a customer's own, or the
 // customer a member of staff names.

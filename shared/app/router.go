@@ -43,7 +43,10 @@ func NewRouter(d *Deps, name string) *Router {
 func (rt *Router) Mount(spec Spec, h http.Handler) {
 	for _, route := range spec.Routes {
 		var chain http.Handler = h
-		if route.Mutating() {
+		switch {
+		case route.Mutating() && route.AnswerInWrite:
+			chain = web.IdempotentInWrite(rt.d.Store, chain)
+		case route.Mutating():
 			chain = web.Idempotent(rt.d.Store, chain)
 		}
 		if len(route.Roles) > 0 {

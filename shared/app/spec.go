@@ -30,6 +30,10 @@ type Route struct {
 	// than the JSON API: the API document leaves it out, and its answers
 	// are HTML, scripts and styles, not JSON.
 	Static bool
+	// AnswerInWrite marks a route whose handler's write records a new
+	// Idempotency-Key with its answer in its own transaction (see
+	// web.IdempotentInWrite and web.AnswerInWrite).
+	AnswerInWrite bool
 }
 
 // Pattern returns the route as a net/http.ServeMux pattern.

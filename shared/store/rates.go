@@ -104,7 +104,7 @@ func (s *Store) RateCard(ctx context.Context, tenant string, level domain.Servic
 // unprocessable error naming origin_station or destination_station, bad
 // items one naming items[i].field.
 func (s *Store) Quote(ctx context.Context, tenant, origin, destination string, level domain.ServiceLevel, items []domain.Item) (domain.Quote, error) {
-	r, err := s.readRoute(ctx, tenant, origin, destination, level, false)
+	r, err := s.readRoute(ctx, tenant, origin, destination, level, false, nil)
 	if err != nil {
 		return domain.Quote{}, err
 	}
@@ -120,13 +120,16 @@ type route struct {
 	from, to                    *domain.Station
 	cards                       map[domain.Zone]domain.RateCard
 	subs                        map[webhook.EventType][]string
+	keyStored                   bool // the claim's key has a record already
 }
 
 // readRoute reads the route of a quote in one query: the rows of the
 // stations, of the rate cards and of the endpoints come back as one list,
 // told apart by their first column. Unknown stations and an invalid level
-// are reported as field problems.
-func (s *Store) readRoute(ctx context.Context, tenant, origin, destination string, level domain.ServiceLevel, withSubscribers bool) (*route, error) {
+// are reported as field problems. With a claim, the same query looks for
+// the record of its key: one found marks the claim taken and fails with
+// a conflict, before a waybill number is spent on a replay.
+func (s *Store) readRoute(ctx context.Context, tenant, origin, destination string, level domain.ServiceLevel, withSubscribers bool, claim *IdempotencyClaim) (*route, error) {
 	if !level.Valid() {
 		var p domain.Problems
 		p.Add("service_level", "must be standard or express")
@@ -139,6 +142,10 @@ func (s *Store) readRoute(ctx context.Context, tenant, origin, destination strin
 	if withSubscribers {
 		q += ` UNION ALL SELECT 2, id, event_types, '', '', 0, 0, 0, 0 FROM webhook_endpoints WHERE tenant_id = ?`
 		args = append(args, tenant)
+	}
+	if claim != nil {
+		q += ` UNION ALL SELECT 3, '', '', '', '', 0, 0, 0, 0 FROM idempotency_keys WHERE tenant_id = ? AND idem_key = ?`
+		args = append(args, claim.Tenant, claim.Key)
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -159,6 +166,10 @@ func (s *Store) readRoute(ctx context.Context, tenant, origin, destination strin
 	}
 	for _, ids := range r.subs {
 		slices.Sort(ids) // as subscribers orders them
+	}
+	if r.keyStored {
+		claim.taken = true
+		return nil, errKeyStored
 	}
 	return r, r.checkStations()
 }
@@ -187,6 +198,8 @@ func (r *route) scan(rows *sql.Rows) error {
 		for _, t := range strings.Fields(b) {
 			r.subs[webhook.EventType(t)] = append(r.subs[webhook.EventType(t)], a)
 		}
+	case 3:
+		r.keyStored = true
 	}
 	return nil
 }

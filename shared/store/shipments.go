@@ -26,6 +26,9 @@ const maxKeyLen = 255
 // origin_station or destination_station. requestKey, when not empty,
 // identifies the request: if a shipment with that key exists already (a
 // retry after a crash), *sh becomes the stored one and created is false.
+// An IdempotencyClaim in ctx for requestKey is recorded in the creation's
+// transaction (see IdempotencyClaim); when another request holds its key,
+// the creation fails with a conflict and writes nothing.
 func (s *Store) CreateShipment(ctx context.Context, sh *domain.Shipment, actor, requestKey string) (created bool, err error) {
 	if err := checkNewShipment(sh, requestKey); err != nil {
 		return false, err
@@ -54,9 +57,10 @@ func (s *Store) CreateShipment(ctx context.Context, sh *domain.Shipment, actor, 
 // requestKey is expected to be new, as an Idempotency-Key the caller has
 // just reserved is: a shipment stored under it already is found when the
 // insert meets it, which then costs a waybill number, rather than looked
-// for first on every call.
+// for first on every call. An IdempotencyClaim in ctx is recorded as
+// CreateShipment records it.
 func (s *Store) PriceAndCreateShipment(ctx context.Context, sh *domain.Shipment, actor, requestKey string) (created bool, err error) {
-	r, err := s.readRoute(ctx, sh.Tenant, sh.OriginStation, sh.DestinationStation, sh.ServiceLevel, true)
+	r, err := s.readRoute(ctx, sh.Tenant, sh.OriginStation, sh.DestinationStation, sh.ServiceLevel, true, activeClaim(ctx, requestKey))
 	if err != nil {
 		return false, err
 	}
@@ -151,7 +155,19 @@ func (s *Store) insertShipment(ctx context.Context, sh *domain.Shipment, w domai
 	row := *sh
 	row.Waybill, row.Status, row.Version, row.CreatedAt, row.UpdatedAt = w, domain.StatusCreated, 1, now, now
 	row.Fee.Currency = row.Currency
-	err := s.inTx(ctx, false, func(tx *sql.Tx) error {
+	// The answer shows nothing the transaction adds (the ID): rendered
+	// first, it is stored by the transaction's first statement, which so
+	// takes the key's row lock before anything else.
+	answer, err := answerClaim(ctx, requestKey, &row)
+	if err != nil {
+		return false, fmt.Errorf("create shipment %s: %w", w, err)
+	}
+	err = s.inTx(ctx, false, func(tx *sql.Tx) error {
+		if answer != nil {
+			if err := answer.record(ctx, tx, s.d, now); err != nil {
+				return err
+			}
+		}
 		id, err := s.insertShipmentRow(ctx, tx, &row, requestKey)
 		if err == errUnknownStation {
 			return s.checkStations(ctx, tx, &row)
@@ -170,7 +186,10 @@ func (s *Store) insertShipment(ctx context.Context, sh *domain.Shipment, w domai
 		}
 		return s.announceCreated(ctx, tx, &ev, subs, now)
 	})
-	if requestKey != "" && domain.IsKind(err, domain.KindConflict) {
+	if answer != nil {
+		answer.c.recorded = err == nil
+	}
+	if requestKey != "" && domain.IsKind(err, domain.KindConflict) && (answer == nil || !answer.c.taken) {
 		if stored, err := s.shipmentByRequestKey(ctx, sh.Tenant, requestKey); err == nil {
 			*sh = *stored
 			return false, nil

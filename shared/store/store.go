@@ -167,5 +167,25 @@ func (s *Store) inTx(ctx context.Context, readOnly bool, fn func(tx *sql.Tx) err
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return wrapf(tx.Commit(), "transaction", "commit transaction")
+	return wrapf(commit(ctx, tx), "transaction", "commit transaction")
+}
+
+// commit commits tx, or stops waiting when ctx ends first: database/sql
+// sends COMMIT without a context, so on a stalled database it would wait
+// for the driver's read timeout, long past the request's deadline. Given
+// up on, the transaction is left as a COMMIT whose answer was lost leaves
+// it, committed whole or not at all; its connection is released once the
+// database answers.
+func commit(ctx context.Context, tx *sql.Tx) error {
+	if ctx.Done() == nil {
+		return tx.Commit()
+	}
+	done := make(chan error, 1)
+	go func() { done <- tx.Commit() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("commit outcome unknown: %w", ctx.Err())
+	}
 }

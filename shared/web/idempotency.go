@@ -46,60 +46,84 @@ type IdempotencyStore interface {
 // Server errors are not stored, so the caller may retry them.
 func Idempotent(st IdempotencyStore, next http.Handler) http.Handler {
 	return HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		key := r.Header.Get(IdempotencyHeader)
-		if key == "" {
-			next.ServeHTTP(w, r)
-			return nil
-		}
-		if len(key) > 128 || !safeID(key) {
-			return domain.Errorf(domain.KindInvalid, "invalid_idempotency_key", "Idempotency-Key must be 1 to 128 letters, digits, '-', '_', '.' or ':'")
-		}
-		p, _ := reqctx.Principal(r.Context())
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			return decodeError(err)
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		sum := sha256.New()
-		io.WriteString(sum, p.Subject+"\n"+r.Method+" "+r.URL.RequestURI()+"\n")
-		sum.Write(body)
-		hash := hex.EncodeToString(sum.Sum(nil))
-
-		rec, reserved, err := st.ReserveIdempotencyKey(r.Context(), p.Tenant, key, hash, IdempotencyTTL, IdempotencyLease)
-		if err != nil {
+		key, hash, _, err := idempotencyRequest(r)
+		if err != nil || key == "" {
+			if err == nil {
+				next.ServeHTTP(w, r)
+			}
 			return err
 		}
-		if !reserved {
-			return replay(w, rec, hash)
+		return reserveAndServe(st, next, w, r, key, hash)
+	})
+}
+
+// idempotencyRequest returns r's Idempotency-Key, empty when it has none,
+// the hash of the request it stands for (caller, method, path and body)
+// and the body, which it reads and puts back.
+func idempotencyRequest(r *http.Request) (key, hash string, body []byte, err error) {
+	key = r.Header.Get(IdempotencyHeader)
+	if key == "" {
+		return "", "", nil, nil
+	}
+	if len(key) > 128 || !safeID(key) {
+		return "", "", nil, domain.Errorf(domain.KindInvalid, "invalid_idempotency_key", "Idempotency-Key must be 1 to 128 letters, digits, '-', '_', '.' or ':'")
+	}
+	p, _ := reqctx.Principal(r.Context())
+	body, err = io.ReadAll(r.Body)
+	if err != nil {
+		return "", "", nil, decodeError(err)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	sum := sha256.New()
+	io.WriteString(sum, p.Subject+"\n"+r.Method+" "+r.URL.RequestURI()+"\n")
+	sum.Write(body)
+	return key, hex.EncodeToString(sum.Sum(nil)), body, nil
+}
+
+// reserveAndServe serves r under key: it reserves the key pending, runs
+// next, and then stores its answer or, after a server error, releases the
+// key. A key reserved already is answered from its record.
+func reserveAndServe(st IdempotencyStore, next http.Handler, w http.ResponseWriter, r *http.Request, key, hash string) error {
+	p, _ := reqctx.Principal(r.Context())
+	rec, reserved, err := st.ReserveIdempotencyKey(r.Context(), p.Tenant, key, hash, IdempotencyTTL, IdempotencyLease)
+	if err != nil {
+		return err
+	}
+	if !reserved {
+		return replay(w, rec, hash)
+	}
+	cw := &captureWriter{ResponseWriter: w}
+	next.ServeHTTP(cw, r)
+	ctx, cancel := finishContext(r)
+	defer cancel()
+	if cw.status >= 500 || cw.status == 0 {
+		// A failure, most likely of the database: send it now rather
+		// than after an attempt to release the key that may well fail
+		// too. A success waits for its record, so that a replay the
+		// caller sends on receiving it finds the record stored.
+		if cw.status != 0 {
+			_ = http.NewResponseController(w).Flush()
 		}
-		cw := &captureWriter{ResponseWriter: w}
-		next.ServeHTTP(cw, r)
-		// The answer is written; the bookkeeping left must not depend on the
-		// caller waiting, nor hang on a database that stopped answering.
-		finish := time.Now().Add(IdempotencyFinishGrace)
-		if d, ok := r.Context().Deadline(); ok && d.After(finish) {
-			finish = d
-		}
-		ctx, cancel := context.WithDeadline(context.WithoutCancel(r.Context()), finish)
-		defer cancel()
-		if cw.status >= 500 || cw.status == 0 {
-			// A failure, most likely of the database: send it now rather
-			// than after an attempt to release the key that may well fail
-			// too. A success waits for its record, so that a replay the
-			// caller sends on receiving it finds the record stored.
-			if cw.status != 0 {
-				_ = http.NewResponseController(w).Flush()
-			}
-			if err := st.ReleaseIdempotencyKey(ctx, p.Tenant, key); err != nil {
-				reqctx.Logger(ctx).WithError(err).Warn("idempotency key not released")
-			}
-			return nil
-		}
-		if err := st.CompleteIdempotencyKey(ctx, p.Tenant, key, cw.status, replayable(cw.Header()), cw.body.Bytes()); err != nil {
-			reqctx.Logger(ctx).WithError(err).Error("idempotent response not stored")
+		if err := st.ReleaseIdempotencyKey(ctx, p.Tenant, key); err != nil {
+			reqctx.Logger(ctx).WithError(err).Warn("idempotency key not released")
 		}
 		return nil
-	})
+	}
+	if err := st.CompleteIdempotencyKey(ctx, p.Tenant, key, cw.status, replayable(cw.Header()), cw.body.Bytes()); err != nil {
+		reqctx.Logger(ctx).WithError(err).Error("idempotent response not stored")
+	}
+	return nil
+}
+
+// finishContext returns the context of the bookkeeping left once r is
+// answered: it must not depend on the caller waiting, nor hang on a
+// database that stopped answering.
+func finishContext(r *http.Request) (context.Context, context.CancelFunc) {
+	finish := time.Now().Add(IdempotencyFinishGrace)
+	if d, ok := r.Context().Deadline(); ok && d.After(finish) {
+		finish = d
+	}
+	return context.WithDeadline(context.WithoutCancel(r.Context()), finish)
 }
 
 func replay(w http.ResponseWriter, rec *store.IdempotencyRecord, hash string) error {
