@@ -319,8 +319,12 @@ func (w *world) digest(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
 	for _, table := range w.tables(t) {
+		if table == "scan_line_runs" {
+			continue // how lines fall into runs depends on timing; see below
+		}
 		fmt.Fprintf(&b, "%s=%s ", table, w.query(t, `SELECT count(*) FROM `+table)[0])
 	}
+	b.WriteString("\nscan line outcomes: " + w.scanLineRuns(t))
 	b.WriteString("\nshipments: " + strings.Join(w.query(t, `SELECT tenant_id, id, status, version FROM shipments ORDER BY tenant_id, id`), "; "))
 	events := w.query(t, `SELECT tenant_id, shipment_id, scan_type, status, station_code, actor, source, note FROM tracking_events`)
 	slices.Sort(events)
@@ -335,6 +339,33 @@ func (w *world) digest(t *testing.T) string {
 	}
 	fmt.Fprintf(&b, "\nwebhook requests: %s", w.hooks.summary())
 	return b.String()
+}
+
+// scanLineRuns describes the recorded outcomes of every scan file's
+// lines, by the file's object key and chunk: a batch interrupted by a
+// concurrent delivery records its chunk in two runs where an
+// uninterrupted one records one, and the lines are the same. A run's body
+// encodes each line on its own, so a chunk's runs in line order join into
+// the body one run would have.
+func (w *world) scanLineRuns(t *testing.T) string {
+	t.Helper()
+	rows := w.query(t, `SELECT f.object_key, r.chunk_no, r.body FROM scan_line_runs r
+		JOIN scan_files f ON f.tenant_id = r.tenant_id AND f.id = r.file_id ORDER BY f.object_key, r.chunk_no, r.first_line`)
+	bodies := map[string]string{}
+	var chunks []string
+	for _, row := range rows {
+		f := strings.SplitN(row, "|", 3)
+		chunk := f[0] + "|" + f[1]
+		if _, ok := bodies[chunk]; !ok {
+			chunks = append(chunks, chunk)
+		}
+		bodies[chunk] += f[2]
+	}
+	var out []string
+	for _, c := range chunks {
+		out = append(out, fmt.Sprintf("%s %x", c, sha256.Sum256([]byte(bodies[c]))))
+	}
+	return strings.Join(out, "; ")
 }
 
 func (w *world) tables(t *testing.T) []string {
