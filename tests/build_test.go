@@ -109,7 +109,12 @@ func moduleRoot() (string, error) {
 // goBuild builds package pkg into out as functions are deployed: static
 // (CGO_ENABLED=0) and with the lambda.norpc tag.
 func goBuild(root, out, pkg string) error {
-	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-ldflags", "-s -w", "-o", out, pkg)
+	return goBuildTags(root, out, pkg, "lambda.norpc")
+}
+
+// goBuildTags builds package pkg into out, static and with tags.
+func goBuildTags(root, out, pkg, tags string) error {
+	cmd := exec.Command("go", "build", "-tags", tags, "-ldflags", "-s -w", "-o", out, pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if msg, err := cmd.CombinedOutput(); err != nil {

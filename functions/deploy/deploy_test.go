@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -171,4 +172,46 @@ func TestChecksCatchDrift(t *testing.T) {
 	reports(t, checkT(edit(t, tfile, "      FunctionName: !Sub \"${AWS::StackName}-console\"\n", "      FunctionName: !Sub \"${AWS::StackName}-console\"\n      Policies:\n        - S3CrudPolicy:\n            BucketName: !Ref UploadBucketName\n"), mk), "ConsoleFunction: policies")
 	imageList := "      Timeout: 5\n      Policies:\n        - S3CrudPolicy:\n            BucketName: !Ref UploadBucketName\n      Events:\n        Http1:\n          Type: HttpApi\n          Properties:\n            Method: GET\n            Path: /v1/shipments/{waybill}/images\n"
 	reports(t, checkT(edit(t, tfile, imageList, strings.Replace(imageList, "      Policies:\n        - S3CrudPolicy:\n            BucketName: !Ref UploadBucketName\n", "", 1)), mk), "ImageListFunction: policies are []")
+}
+
+func buildDrivers(t *testing.T) deploy.BuildDrivers {
+	t.Helper()
+	k, err := deploy.DecodeKnative(func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(root, "infra", "knative", name)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := deploy.BuildDrivers{FC: loadS(t).Vars.Environment["LOGIFN_BLOB_DRIVER"],
+		Lambda: loadTemplate(t).Globals.Function.Environment.Variables["LOGIFN_BLOB_DRIVER"].Value}
+	for _, cm := range k.ConfigMaps {
+		if cm.Metadata.Name == "logifn-config" {
+			d.Knative = cm.Data["LOGIFN_BLOB_DRIVER"]
+		}
+	}
+	if d.FC != "oss" || d.Lambda != "s3" || d.Knative == "" {
+		t.Fatalf("object store drivers %+v, want oss on FC, s3 on Lambda and one on Knative", d)
+	}
+	return d
+}
+
+// Each platform's build keeps the object store its configuration names,
+// and the checks bite when a build or a configuration changes.
+func TestBuildTagsKeepEachPlatformsStore(t *testing.T) {
+	mk, docker, d := string(read(t, "Makefile")), string(read(t, "infra/docker/Dockerfile")), buildDrivers(t)
+	if p := deploy.CheckBuildTags(mk, docker, d); len(p) > 0 {
+		t.Fatalf("build tags drift: %q", p)
+	}
+	vars := deploy.MakefileVars(mk)
+	if fc, lambda := vars[deploy.FCTagsVar], vars[deploy.LambdaTagsVar]; !strings.Contains(fc, "nos3") || !strings.Contains(lambda, "nooss") {
+		t.Errorf("FC_TAGS %q, LAMBDA_TAGS %q: want each to leave the other platform's SDK out", fc, lambda)
+	}
+	swapped := d
+	swapped.FC, swapped.Lambda = d.Lambda, d.FC
+	reports(t, deploy.CheckBuildTags(mk, docker, swapped), "FC_TAGS")
+	reports(t, deploy.CheckBuildTags(mk, docker, swapped), "LAMBDA_TAGS")
+	lambdaBuild := regexp.MustCompile(`(?m)^lambda-build = .*$`)
+	reports(t, deploy.CheckBuildTags(lambdaBuild.ReplaceAllStringFunc(mk, func(line string) string {
+		return strings.Replace(line, "$(LAMBDA_TAGS)", "$(TAGS),nooss", 1)
+	}), docker, d), "lambda-build does not build with $(LAMBDA_TAGS)")
+	reports(t, deploy.CheckBuildTags(strings.Replace(mk, "FC_TAGS", "FCTAGS", 1), docker, d), "no FC_TAGS")
+	reports(t, deploy.CheckBuildTags(mk, strings.Replace(docker, "nosqlite", "nosqlite,nooss", 1), d), "leaves oss out")
 }

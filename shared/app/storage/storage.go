@@ -2,6 +2,12 @@
 // OSS, S3 or a local directory. Their SDKs are large and slow to
 // initialise, so a binary links them only when its main hands Backends to
 // app.Main; functions without object storage start smaller and faster.
+//
+// Each deployed platform uses one cloud store, so its build leaves the
+// other SDK out: the nos3 tag (Function Compute, which uses OSS) drops the
+// S3 SDK and the nooss tag (Lambda, which uses S3) drops the OSS SDK. A
+// binary asked for a store it was built without refuses to start, naming
+// the tag. The local directory is always built in.
 package storage
 
 import (
@@ -14,8 +20,6 @@ import (
 	"github.com/logifn/logifn/shared/app"
 	"github.com/logifn/logifn/shared/blob"
 	"github.com/logifn/logifn/shared/blob/local"
-	"github.com/logifn/logifn/shared/blob/oss"
-	"github.com/logifn/logifn/shared/blob/s3"
 	"github.com/logifn/logifn/shared/config"
 )
 
@@ -30,10 +34,9 @@ func Open(ctx context.Context, cfg config.Config, now func() time.Time) (blob.St
 	case "":
 		return nil, nil
 	case config.BlobOSS:
-		return oss.Open(oss.Config{Endpoint: cfg.BlobEndpoint, Bucket: cfg.BlobBucket, Region: cfg.BlobRegion, PathStyle: cfg.BlobPathStyle,
-			AccessKeyID: cfg.OSSAccessKeyID, AccessKeySecret: string(cfg.OSSAccessKeySecret), SecurityToken: string(cfg.OSSSecurityToken), Now: now})
+		return openOSS(cfg, now)
 	case config.BlobS3:
-		return s3.Open(ctx, s3.Config{Bucket: cfg.BlobBucket, Region: cfg.BlobRegion, Endpoint: cfg.BlobEndpoint, PathStyle: cfg.BlobPathStyle, Now: now})
+		return openS3(ctx, cfg, now)
 	case config.BlobLocal:
 		return local.Open(local.Config{Dir: cfg.BlobDir, Bucket: cfg.BlobBucket, BaseURL: cfg.BlobPublicURL,
 			Secret: uploadKey(cfg.JWTSecret), Now: now})

@@ -62,8 +62,10 @@ type BuildFlags struct {
 	LDFlags string `json:"ldflags"`
 }
 
-// makefileFlags reads TAGS and LDFLAGS from the Makefile at root, the
-// flags `make build` builds the deployed binaries with.
+// makefileFlags reads the tags and LDFLAGS `make build` builds the deployed
+// binaries with: FC_TAGS (Function Compute, make build's default
+// platform, whose functions run in the FC mode coldstart measures), else
+// TAGS.
 func makefileFlags(root string) (BuildFlags, error) {
 	b, err := os.ReadFile(filepath.Join(root, "Makefile"))
 	if err != nil {
@@ -73,23 +75,38 @@ func makefileFlags(root string) (BuildFlags, error) {
 }
 
 func parseMakefileFlags(makefile string) (BuildFlags, error) {
-	var f BuildFlags
+	vars := map[string]string{}
 	for _, line := range strings.Split(makefile, "\n") {
 		name, value, ok := strings.Cut(line, ":=")
-		if !ok {
+		if name = strings.TrimSpace(name); !ok || name == "" || strings.ContainsAny(name, " \t#$") {
 			continue
 		}
-		switch strings.TrimSpace(name) {
-		case "TAGS":
-			f.Tags = strings.TrimSpace(value)
-		case "LDFLAGS":
-			f.LDFlags = strings.TrimSpace(value)
-		}
+		vars[name] = expandMakeVars(strings.TrimSpace(value), vars)
+	}
+	f := BuildFlags{Tags: vars["FC_TAGS"], LDFlags: vars["LDFLAGS"]}
+	if f.Tags == "" {
+		f.Tags = vars["TAGS"]
 	}
 	if f.LDFlags == "" {
 		return f, errors.New("the Makefile sets no LDFLAGS := for its build target")
 	}
 	return f, nil
+}
+
+// expandMakeVars replaces each $(NAME) in value with what vars holds for
+// it, as make expands a simply expanded variable.
+func expandMakeVars(value string, vars map[string]string) string {
+	for {
+		start := strings.Index(value, "$(")
+		if start < 0 {
+			return value
+		}
+		end := strings.IndexByte(value[start:], ')')
+		if end < 0 {
+			return value
+		}
+		value = value[:start] + vars[value[start+2:start+end]] + value[start+end+1:]
+	}
 }
 
 // withoutTag returns tags (comma-separated) without tag.

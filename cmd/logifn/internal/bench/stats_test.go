@@ -152,6 +152,11 @@ func TestParseMakefileFlags(t *testing.T) {
 	if err != nil || got != (BuildFlags{Tags: "lambda.norpc,nosqlite", LDFlags: "-s -w"}) {
 		t.Errorf("parseMakefileFlags = %+v, %v", got, err)
 	}
+	// make build builds for Function Compute with FC_TAGS, which extends TAGS.
+	got, err = parseMakefileFlags(mk + "FC_TAGS     := $(TAGS),nos3\nLAMBDA_TAGS := $(TAGS),nooss\n")
+	if err != nil || got != (BuildFlags{Tags: "lambda.norpc,nosqlite,nos3", LDFlags: "-s -w"}) {
+		t.Errorf("parseMakefileFlags with FC_TAGS = %+v, %v", got, err)
+	}
 	if _, err := parseMakefileFlags("all:\n\ttrue\n"); err == nil {
 		t.Error("a Makefile without LDFLAGS gave no error")
 	}
