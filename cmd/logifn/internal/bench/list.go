@@ -49,31 +49,31 @@ func (r *runner) listOn(ctx context.Context, w *World, targets bool) error {
 	rt.Mount(spec, h.HTTP)
 	handler := rt.Handler()
 	serial := int64(listSerials)
-	var first, last int
+	tokens := make([]string, len(r.opt.ListSizes))
 	for i, n := range r.opt.ListSizes {
 		cust := fmt.Sprintf("list-%d", n)
 		r.prog.Step(fmt.Sprintf("list: bulk loading %d shipments (%s)", n, w.Driver), 0)
 		if _, _, err := w.bulkShipments(ctx, cust, n, &serial, time.Now().Add(-time.Hour)); err != nil {
 			return err
 		}
-		tok, err := w.Deps.Keys.Mint(domain.Principal{Tenant: demo.Tenant, Subject: cust, Role: domain.RoleCustomer}, time.Hour)
-		if err != nil {
+		if tokens[i], err = w.Deps.Keys.Mint(domain.Principal{Tenant: demo.Tenant, Subject: cust, Role: domain.RoleCustomer}, time.Hour); err != nil {
 			return err
 		}
+	}
+	r.prog.Step(fmt.Sprintf("list: %d calls per customer, in turns (%s)", r.opt.ListCalls, w.Driver), 0)
+	loaded, err := callsInTurns(ctx, handler, "/v1/shipments?limit=20", tokens, r.opt.ListCalls)
+	if err != nil {
+		return err
+	}
+	first := len(r.rep.Rows)
+	for i, n := range r.opt.ListSizes {
 		row := Row{Scenario: "list", Name: fmt.Sprintf("first page of 20, customer with %d shipments, %s, in-process", n, w.Driver), Clients: 1,
 			CPUOf: "handler in-process"}
-		r.prog.Step("list: "+row.Name, 0)
-		l, err := callInProcess(ctx, handler, "/v1/shipments?limit=20", tok, r.opt.ListCalls)
-		if err != nil {
-			return err
-		}
+		l := loaded[i]
 		row.Ops, row.Seconds, row.Rate, row.Unit, row.CPUPerOpUS = l.Ops, l.Elapsed.Seconds(), l.Rate(), "calls/s", l.CPUPerOp()
 		r.rep.Rows = append(r.rep.Rows, row.withLatencies(l.Lat))
-		if i == 0 {
-			first = len(r.rep.Rows) - 1
-		}
-		last = len(r.rep.Rows) - 1
 	}
+	last := len(r.rep.Rows) - 1
 	f, l := r.rep.Rows[first], r.rep.Rows[last]
 	growth := Ratio(l.CPUPerOpUS, f.CPUPerOpUS)
 	r.rep.Rows[last].Figures = append(r.rep.Rows[last].Figures, Figure{Name: fmt.Sprintf("CPU x%d", r.opt.ListSizes[0]), Value: growth, Unit: ""})
@@ -99,11 +99,13 @@ func (r *runner) listOn(ctx context.Context, w *World, targets bool) error {
 	return nil
 }
 
-// callInProcess calls GET target on h n times, one after another, after
-// n/10 unmeasured calls, and measures each call and this process's CPU
-// time over them. Every call must answer 200.
-func callInProcess(ctx context.Context, h http.Handler, target, token string, n int) (Loaded, error) {
-	once := func() error {
+// callsInTurns calls GET target on h n times with each of tokens, after
+// n/10 unmeasured calls each, and measures each call and this process's
+// CPU time over each token's calls. The tokens take turns, a slice of
+// their calls at a time, so that the machine's load, which moves, weighs
+// on each alike and their ratios hold. Every call must answer 200.
+func callsInTurns(ctx context.Context, h http.Handler, target string, tokens []string, n int) ([]Loaded, error) {
+	once := func(token string) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://bench"+target, nil)
 		if err != nil {
 			return err
@@ -116,21 +118,42 @@ func callInProcess(ctx context.Context, h http.Handler, target, token string, n 
 		}
 		return nil
 	}
-	for range max(n/10, 1) {
-		if err := once(); err != nil {
-			return Loaded{}, err
+	for _, tok := range tokens {
+		for range max(n/10, 1) {
+			if err := once(tok); err != nil {
+				return nil, err
+			}
 		}
 	}
-	lat := make([]time.Duration, 0, n)
-	cpu0, began := selfCPU(), time.Now()
-	for range n {
-		t := time.Now()
-		if err := once(); err != nil {
-			return Loaded{}, err
+	lats := make([][]time.Duration, len(tokens))
+	out := make([]Loaded, len(tokens))
+	for turn := range rounds {
+		calls := n/rounds + btoi(turn < n%rounds)
+		for i, tok := range tokens {
+			cpu0, began := selfCPU(), time.Now()
+			for range calls {
+				t := time.Now()
+				if err := once(tok); err != nil {
+					return nil, err
+				}
+				lats[i] = append(lats[i], time.Since(t))
+			}
+			out[i].Ops += int64(calls)
+			out[i].Elapsed += time.Since(began)
+			out[i].CPU += selfCPU() - cpu0
 		}
-		lat = append(lat, time.Since(t))
 	}
-	return Loaded{Ops: int64(n), Elapsed: time.Since(began), CPU: selfCPU() - cpu0, Lat: Summarise(lat)}, nil
+	for i := range out {
+		out[i].Lat = Summarise(lats[i])
+	}
+	return out, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // discard is a ResponseWriter that keeps only the status: the harness's
