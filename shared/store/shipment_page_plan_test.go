@@ -13,15 +13,9 @@ import (
 // item of the tenant and probed the page for each: a customer with 100 000
 // shipments cost 30 times one with 10.
 func TestPageQueryPlanOnSQLite(t *testing.T) {
-	st, err := Open(Config{Driver: DriverSQLite, DSN: filepath.Join(t.TempDir(), "plan.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := migratedSQLite(t)
 	defer st.Close()
 	ctx := context.Background()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	for name, f := range map[string]ShipmentFilter{
 		"customer": {CustomerID: "c1", Limit: 21},
@@ -58,4 +52,19 @@ func TestPageQueryPlanOnSQLite(t *testing.T) {
 			t.Errorf("%s: no step reads the items:\n%s", name, strings.Join(plan, "\n"))
 		}
 	}
+}
+
+// migratedSQLite opens a migrated SQLite store in a directory of the
+// test's own; the caller closes it.
+func migratedSQLite(t *testing.T) *Store {
+	t.Helper()
+	st, err := Open(Config{Driver: DriverSQLite, DSN: filepath.Join(t.TempDir(), "store.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Migrate(context.Background()); err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	return st
 }

@@ -16,14 +16,8 @@ import (
 // stores At returns too; a failed preparation is not kept; a closed store
 // lists nothing and says so.
 func TestPageStmts(t *testing.T) {
-	st, err := Open(Config{Driver: DriverSQLite, DSN: filepath.Join(t.TempDir(), "stmts.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := migratedSQLite(t)
 	ctx := context.Background()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	later := st.At(func() time.Time { return time.Now().Add(time.Hour) })
 	for _, s := range []*Store{st, later, st} {
 		for _, f := range []ShipmentFilter{{CustomerID: "c1", Limit: 21}, {Status: "created", Limit: 5}, {CustomerID: "c2", Limit: 3}} {
