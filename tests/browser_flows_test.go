@@ -432,6 +432,32 @@ func browserRefused(t *testing.T, b *browser, wb string) {
 	}
 }
 
+// browserLateAnswer: a screen whose data comes after the reader has moved
+// on draws nothing over the screen that followed it. The shipment's
+// answer is held back in the page until the stations screen is drawn;
+// before, the shipment's screen then replaced it, and where one
+// shipment's screen was drawn twice, a scan form the reader had filled in
+// was replaced by a fresh one under the next click.
+func browserLateAnswer(t *testing.T, b *browser, wb string) {
+	tb := b.tab(t, "en-US")
+	tb.signIn(domain.RoleAdmin)
+	evalIn[bool](tb, fmt.Sprintf(`(() => {
+		const real = window.fetch;
+		window.lateAnswers = 0;
+		window.fetch = (url, opts) => String(url).endsWith('/v1/shipments/%s')
+			? new Promise((ok) => setTimeout(ok, 700)).then(() => real(url, opts)).finally(() => { window.lateAnswers++; })
+			: real(url, opts);
+		location.hash = '#/shipments/%s';
+		return true; })()`, wb, wb))
+	evalIn[bool](tb, `(() => { location.hash = '#/stations'; return true; })()`)
+	tb.waitFor("the stations screen", "document.querySelector('main table')")
+	tb.waitFor("the shipment's late answer", "window.lateAnswers >= 1")
+	evalIn[bool](tb, "new Promise((ok) => setTimeout(() => ok(true), 50))") // let the late screen draw, if it would
+	if !evalIn[bool](tb, "!!document.querySelector('main table') && !document.querySelector('form.scan')") {
+		t.Errorf("the shipment's late answer drew over the stations screen: %.300q", tb.text("main"))
+	}
+}
+
 // browserPhotos uploads a photo without a barcode through the API, waits
 // for waybill-image-ingest to keep it for review, and finds its thumbnail
 // on the shipment's page, loaded from a presigned URL.

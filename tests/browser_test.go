@@ -217,6 +217,7 @@ func TestBrowserConsole(t *testing.T) {
 	}
 	t.Run("recording a scan", func(t *testing.T) { browserScan(t, b, created) })
 	t.Run("a refused action in words", func(t *testing.T) { browserRefused(t, b, created) })
+	t.Run("a late answer does not draw over the next screen", func(t *testing.T) { browserLateAnswer(t, b, created) })
 	t.Run("confirming receipt", func(t *testing.T) { browserReceipt(t, b, p) })
 	t.Run("photos of a shipment", func(t *testing.T) { browserPhotos(t, b, p, admin, created) })
 	t.Run("stations, report and webhooks", func(t *testing.T) { browserAdminScreens(t, b) })

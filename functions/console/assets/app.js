@@ -45,13 +45,15 @@ function render() {
   const ctx = { session: s, navigate, flash, rerender: render };
   const notice = pending && h('p', { class: 'flash ' + pending.kind, role: pending.kind === 'error' ? 'alert' : 'status' }, pending.text);
   pending = null;
+  const mine = ++renders;
+  const into = view(mine);
   const track = location.pathname.match(/^\/track\/([^/]+)$/);
   const params = new URLSearchParams(location.search);
   const hash = location.hash;
   let shown;
   if (track || hash.startsWith('#/track/') || !hash || hash === '#/') {
     const wb = track ? decodeURIComponent(track[1]) : hash.slice('#/track/'.length);
-    shown = renderTrack(main, { waybill: wb, tenant: params.get('tenant') || '', navigate });
+    shown = renderTrack(into, { waybill: wb, tenant: params.get('tenant') || '', navigate });
   } else {
     const screen = screens.find((x) => x.hash.test(hash));
     if (!screen) {
@@ -59,23 +61,42 @@ function render() {
       return;
     }
     if (screen.auth && !s) {
-      shown = signInScreen(main, ctx);
+      shown = signInScreen(into, ctx);
     } else if (screen.roles && !screen.roles.includes(s.role)) {
       main.replaceChildren(h('p', { class: 'flash error', role: 'alert' }, t('err.forbidden')));
     } else {
-      shown = screen.show(main, ctx, hash.match(screen.hash));
+      shown = screen.show(into, ctx, hash.match(screen.hash));
     }
   }
   markCurrent();
   // Screens that load data draw again once it comes: the notice goes on
   // top of what they drew last.
-  const mine = ++renders;
   Promise.resolve(shown).finally(() => {
     if (notice && mine === renders) main.prepend(notice);
   });
 }
 
 let renders = 0;
+
+// view returns what the render numbered mine draws into: <main> while it
+// is the latest render, and a detached stand-in once a newer one has
+// begun, so that a screen whose data comes late cannot draw over the
+// screen that followed it.
+function view(mine) {
+  const stale = document.createElement('main');
+  const target = () => (mine === renders ? main : stale);
+  return new Proxy(main, {
+    get(_, prop) {
+      const el = target();
+      const v = Reflect.get(el, prop, el);
+      return typeof v === 'function' ? v.bind(el) : v;
+    },
+    set(_, prop, value) {
+      const el = target();
+      return Reflect.set(el, prop, value, el);
+    },
+  });
+}
 
 function renderHeader(s) {
   const link = (href, key) => h('a', { href }, t(key));
