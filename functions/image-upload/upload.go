@@ -9,7 +9,6 @@ package imageupload
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -37,10 +36,11 @@ func Spec() app.Spec {
 		TimeoutSeconds: 10,
 		Bucket:         true,
 		New: func(d *app.Deps) (platform.Handlers, error) {
-			if d.Blob == nil {
-				return platform.Handlers{}, errors.New("no object storage is configured: set LOGIFN_BLOB_DRIVER")
+			b, err := d.RequireBlob()
+			if err != nil {
+				return platform.Handlers{}, err
 			}
-			return platform.Handlers{HTTP: Handler(d.Store, d.Blob)}, nil
+			return platform.Handlers{HTTP: Handler(d.Store, b)}, nil
 		},
 	}
 }

@@ -61,10 +61,11 @@ func Spec() app.Spec {
 		TimeoutSeconds: 60,
 		Bucket:         true,
 		New: func(d *app.Deps) (platform.Handlers, error) {
-			if d.Blob == nil {
-				return platform.Handlers{}, errors.New("no object storage is configured: set LOGIFN_BLOB_DRIVER")
+			b, err := d.RequireBlob()
+			if err != nil {
+				return platform.Handlers{}, err
 			}
-			return platform.Handlers{Object: New(d.Store, d.Blob, d.Now).Handle}, nil
+			return platform.Handlers{Object: New(d.Store, b, d.Now).Handle}, nil
 		},
 	}
 }

@@ -6,6 +6,7 @@
 package app
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -103,4 +104,14 @@ type Deps struct {
 	Blob   blob.Store // nil when no object storage is configured
 	Keys   *auth.Keys
 	Now    func() time.Time
+}
+
+// RequireBlob returns the object store, or an error saying how to configure
+// one when there is none: for the functions that cannot work without it,
+// so that they refuse to start rather than fail on their first request.
+func (d *Deps) RequireBlob() (blob.Store, error) {
+	if d.Blob == nil {
+		return nil, errors.New("no object storage is configured: set LOGIFN_BLOB_DRIVER")
+	}
+	return d.Blob, nil
 }
