@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/logifn/logifn/functions/deploy"
 )
 
 // moduleRoot returns the directory of logifn's go.mod at or above the
@@ -75,14 +77,7 @@ func makefileFlags(root string) (BuildFlags, error) {
 }
 
 func parseMakefileFlags(makefile string) (BuildFlags, error) {
-	vars := map[string]string{}
-	for _, line := range strings.Split(makefile, "\n") {
-		name, value, ok := strings.Cut(line, ":=")
-		if name = strings.TrimSpace(name); !ok || name == "" || strings.ContainsAny(name, " \t#$") {
-			continue
-		}
-		vars[name] = expandMakeVars(strings.TrimSpace(value), vars)
-	}
+	vars := deploy.MakefileVars(makefile)
 	f := BuildFlags{Tags: vars["FC_TAGS"], LDFlags: vars["LDFLAGS"]}
 	if f.Tags == "" {
 		f.Tags = vars["TAGS"]
@@ -91,22 +86,6 @@ func parseMakefileFlags(makefile string) (BuildFlags, error) {
 		return f, errors.New("the Makefile sets no LDFLAGS := for its build target")
 	}
 	return f, nil
-}
-
-// expandMakeVars replaces each $(NAME) in value with what vars holds for
-// it, as make expands a simply expanded variable.
-func expandMakeVars(value string, vars map[string]string) string {
-	for {
-		start := strings.Index(value, "$(")
-		if start < 0 {
-			return value
-		}
-		end := strings.IndexByte(value[start:], ')')
-		if end < 0 {
-			return value
-		}
-		value = value[:start] + vars[value[start+2:start+end]] + value[start+end+1:]
-	}
 }
 
 // withoutTag returns tags (comma-separated) without tag.
