@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"sync"
@@ -87,48 +88,68 @@ func (h *commitHolder) hold() bool {
 // TestCommitKeepsTheDeadline checks that a write whose COMMIT gets no
 // answer returns when its context ends, as unavailable, rather than when
 // the database answers; and that the transaction is then whole or absent.
+// A context is cancelled (a caller gone) or reaches its deadline, which
+// the connection keeps on its socket.
 func TestCommitKeepsTheDeadline(t *testing.T) {
-	dsn := storetest.MySQLDSN(t)
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := newCommitHolder(t, cfg.Addr)
-	cfg.Addr = h.ln.Addr().String()
-	s, err := store.Open(store.Config{Driver: store.DriverMySQL, DSN: cfg.FormatDSN()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	seedStations(t, s, "t1")
+	for _, tc := range []struct {
+		name string
+		ctx  func() (context.Context, context.CancelFunc)
+		end  func(context.CancelFunc) // while the COMMIT is held
+	}{
+		{"cancelled", func() (context.Context, context.CancelFunc) {
+			return context.WithCancel(context.Background())
+		}, func(cancel context.CancelFunc) { cancel() }},
+		{"deadline", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), time.Second)
+		}, func(context.CancelFunc) {}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dsn := storetest.MySQLDSN(t)
+			cfg, err := mysql.ParseDSN(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := newCommitHolder(t, cfg.Addr)
+			cfg.Addr = h.ln.Addr().String()
+			s, err := store.Open(store.Config{Driver: store.DriverMySQL, DSN: cfg.FormatDSN()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			seedStations(t, s, "t1")
 
-	h.mu.Lock()
-	h.armed = true
-	h.mu.Unlock()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		_, err := s.PriceAndCreateShipment(ctx, storetest.Shipment("t1"), "cust-1", "")
-		done <- err
-	}()
-	<-h.held
-	cancel() // the request's deadline passes while the COMMIT is held
-	select {
-	case err := <-done:
-		wantKind(t, err, domain.KindUnavailable)
-	case <-time.After(20 * time.Second):
-		t.Fatal("the create still waits for its COMMIT after its context ended")
-	}
-	close(h.release)
-	list, err := s.ListShipments(context.Background(), "t1", store.ShipmentFilter{Limit: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, sh := range list {
-		full, err := s.ShipmentByWaybill(context.Background(), "t1", sh.Waybill)
-		if err != nil || len(full.Items) == 0 {
-			t.Errorf("shipment %s stored without its items: %+v, %v", sh.Waybill, full, err)
-		}
+			h.mu.Lock()
+			h.armed = true
+			h.mu.Unlock()
+			ctx, cancel := tc.ctx()
+			defer cancel()
+			done := make(chan error, 1)
+			go func() {
+				_, err := s.PriceAndCreateShipment(ctx, storetest.Shipment("t1"), "cust-1", "")
+				done <- err
+			}()
+			<-h.held
+			tc.end(cancel)
+			select {
+			case err := <-done:
+				wantKind(t, err, domain.KindUnavailable)
+				if !errors.Is(err, ctx.Err()) {
+					t.Errorf("got %v, want the context's error %v", err, ctx.Err())
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("the create still waits for its COMMIT after its context ended")
+			}
+			close(h.release)
+			list, err := s.ListShipments(context.Background(), "t1", store.ShipmentFilter{Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, sh := range list {
+				full, err := s.ShipmentByWaybill(context.Background(), "t1", sh.Waybill)
+				if err != nil || len(full.Items) == 0 {
+					t.Errorf("shipment %s stored without its items: %+v, %v", sh.Waybill, full, err)
+				}
+			}
+		})
 	}
 }

@@ -166,7 +166,7 @@ func openMySQL(dsn string, log mysql.Logger) (*sql.DB, error) {
 	defaultDuration(&cfg.Timeout, 5*time.Second)
 	defaultDuration(&cfg.ReadTimeout, 30*time.Second)
 	defaultDuration(&cfg.WriteTimeout, 30*time.Second)
-	conn, err := mysql.NewConnector(cfg)
+	conn, err := newSocketConnector(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("configure MySQL connector: %s", redactPassword(err.Error(), dsn))
 	}

@@ -175,9 +175,11 @@ func (s *Store) inTx(ctx context.Context, readOnly bool, fn func(tx *sql.Tx) err
 // for the driver's read timeout, long past the request's deadline. Given
 // up on, the transaction is left as a COMMIT whose answer was lost leaves
 // it, committed whole or not at all; its connection is released once the
-// database answers.
+// database answers. A MySQL connection keeps a deadline on its socket
+// (socketConn), and SQLite's COMMIT does not wait on a network, so only a
+// context cancelled without a deadline needs waiting for here.
 func commit(ctx context.Context, tx *sql.Tx) error {
-	if ctx.Done() == nil {
+	if _, ok := ctx.Deadline(); ok || ctx.Done() == nil {
 		return tx.Commit()
 	}
 	done := make(chan error, 1)

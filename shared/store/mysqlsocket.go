@@ -1,0 +1,307 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// A request's statements end at its deadline. The MySQL driver keeps to a
+// context by handing it, for every statement, to a goroutine that waits
+// for it to end and closes the connection when it does: two goroutine
+// wake-ups per statement, a large part of a short statement's cost. When
+// the context has a deadline, logifn instead sets that deadline on the
+// connection's socket and gives the driver the context without its
+// cancellation, so the statement's reads and writes fail at the deadline
+// with no watcher at all. A context cancelled before its deadline (a
+// caller that went away) stops the next statement rather than the running
+// one, which still ends by the deadline.
+//
+// A context without a deadline goes to the driver as it is, and each read
+// and write then has the DSN's read or write timeout, as the driver would
+// set it.
+
+// socketConnector is the driver's connector with statement deadlines kept
+// on the socket.
+type socketConnector struct {
+	driver.Connector
+	readTimeout, writeTimeout time.Duration
+}
+
+// newSocketConnector returns a connector for cfg that keeps statement
+// deadlines on the socket. It takes over the dial and the read and write
+// timeouts from cfg, which it changes; other networks than TCP and Unix
+// sockets keep the driver's own handling.
+func newSocketConnector(cfg *mysql.Config) (driver.Connector, error) {
+	switch cfg.Net {
+	case "tcp", "tcp4", "tcp6", "unix":
+	default:
+		return mysql.NewConnector(cfg)
+	}
+	if cfg.DialFunc != nil {
+		return mysql.NewConnector(cfg)
+	}
+	c := &socketConnector{readTimeout: cfg.ReadTimeout, writeTimeout: cfg.WriteTimeout}
+	cfg.ReadTimeout, cfg.WriteTimeout = 0, 0
+	cfg.DialFunc = c.dial
+	conn, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.Connector = conn
+	return c, nil
+}
+
+// dialed carries the socket a Connect dials back to socketConnector.
+type dialed struct{ sock *socket }
+
+type dialedKey struct{}
+
+func (c *socketConnector) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	nc, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	s := &socket{Conn: nc, readTimeout: c.readTimeout, writeTimeout: c.writeTimeout, perIO: true}
+	if to, ok := ctx.Value(dialedKey{}).(*dialed); ok {
+		to.sock = s
+	}
+	return s, nil
+}
+
+func (c *socketConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	var d dialed
+	dc, err := c.Connector.Connect(context.WithValue(ctx, dialedKey{}, &d))
+	if err != nil {
+		return nil, err
+	}
+	mc, ok := dc.(mysqlConn)
+	if !ok || d.sock == nil {
+		// The driver watches the context itself, and the socket sets
+		// its read and write timeouts as the driver would.
+		return dc, nil
+	}
+	return &socketConn{mysqlConn: mc, sock: d.sock}, nil
+}
+
+// socket is a connection to MySQL whose deadline is either set for a
+// statement (perIO false) or, as the driver does, before each read and
+// write.
+type socket struct {
+	net.Conn
+	readTimeout, writeTimeout time.Duration
+	perIO                     bool
+}
+
+func (s *socket) Read(b []byte) (int, error) {
+	if s.perIO && s.readTimeout > 0 {
+		if err := s.Conn.SetReadDeadline(time.Now().Add(s.readTimeout)); err != nil {
+			return 0, err
+		}
+	}
+	return s.Conn.Read(b)
+}
+
+func (s *socket) Write(b []byte) (int, error) {
+	if s.perIO && s.writeTimeout > 0 {
+		if err := s.Conn.SetWriteDeadline(time.Now().Add(s.writeTimeout)); err != nil {
+			return 0, err
+		}
+	}
+	return s.Conn.Write(b)
+}
+
+// SyscallConn lets the driver check an idle connection for liveness.
+func (s *socket) SyscallConn() (syscall.RawConn, error) {
+	sc, ok := s.Conn.(syscall.Conn)
+	if !ok {
+		return nil, errors.ErrUnsupported
+	}
+	return sc.SyscallConn()
+}
+
+// bind prepares s for a statement under ctx and returns the context to
+// give the driver.
+func (s *socket) bind(ctx context.Context) (context.Context, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		if !s.perIO {
+			s.perIO = true
+			if err := s.Conn.SetDeadline(time.Time{}); err != nil {
+				return nil, err
+			}
+		}
+		return ctx, nil
+	}
+	// A statement waits for the server no longer than the DSN's read
+	// timeout, however far off the deadline.
+	if s.readTimeout > 0 {
+		if limit := time.Now().Add(s.readTimeout); deadline.After(limit) {
+			deadline = limit
+		}
+	}
+	s.perIO = false
+	if err := s.Conn.SetDeadline(deadline); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
+}
+
+// ended returns the error a statement under ctx ends with: when the
+// driver lost the connection because ctx ended, ctx's error, as the driver
+// itself returns for a context it watched. The socket's deadline may pass
+// a moment before the context's own timer marks it done.
+func ended(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, mysql.ErrInvalidConn) && !errors.Is(err, driver.ErrBadConn) && !isTimeout(err) {
+		return err
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
+		return context.DeadlineExceeded
+	}
+	return err
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// mysqlConn is what the driver's connection implements.
+type mysqlConn interface {
+	driver.Conn
+	driver.ConnBeginTx
+	driver.ConnPrepareContext
+	driver.ExecerContext
+	driver.QueryerContext
+	driver.Pinger
+	driver.SessionResetter
+	driver.Validator
+	driver.NamedValueChecker
+}
+
+// socketConn is a driver connection whose statements keep their deadline
+// on its socket.
+type socketConn struct {
+	mysqlConn
+	sock *socket
+}
+
+func (c *socketConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	bctx, err := c.sock.bind(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := c.mysqlConn.BeginTx(bctx, opts)
+	if err != nil {
+		return nil, ended(ctx, err)
+	}
+	return &socketTx{Tx: tx, ctx: ctx}, nil
+}
+
+func (c *socketConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	bctx, err := c.sock.bind(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.mysqlConn.PrepareContext(bctx, query)
+	if err != nil {
+		return nil, ended(ctx, err)
+	}
+	ms, ok := st.(mysqlStmt)
+	if !ok {
+		return st, nil
+	}
+	return &socketStmt{mysqlStmt: ms, sock: c.sock}, nil
+}
+
+func (c *socketConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	bctx, err := c.sock.bind(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.mysqlConn.ExecContext(bctx, query, args)
+	return res, ended(ctx, err)
+}
+
+func (c *socketConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	bctx, err := c.sock.bind(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := c.mysqlConn.QueryContext(bctx, query, args)
+	return rows, ended(ctx, err)
+}
+
+func (c *socketConn) Ping(ctx context.Context) error {
+	bctx, err := c.sock.bind(ctx)
+	if err != nil {
+		return err
+	}
+	return ended(ctx, c.mysqlConn.Ping(bctx))
+}
+
+// socketTx commits within the deadline of the context that began it,
+// which database/sql does not give the driver's COMMIT.
+type socketTx struct {
+	driver.Tx
+	ctx context.Context
+}
+
+func (tx *socketTx) Commit() error {
+	err := tx.Tx.Commit()
+	if cerr := ended(tx.ctx, err); cerr != err {
+		// The COMMIT may have reached the server and its answer not us.
+		return fmt.Errorf("commit outcome unknown: %w", cerr)
+	}
+	return err
+}
+
+func (tx *socketTx) Rollback() error { return ended(tx.ctx, tx.Tx.Rollback()) }
+
+// mysqlStmt is what the driver's prepared statement implements.
+type mysqlStmt interface {
+	driver.Stmt
+	driver.StmtExecContext
+	driver.StmtQueryContext
+	driver.NamedValueChecker
+	driver.ColumnConverter
+}
+
+type socketStmt struct {
+	mysqlStmt
+	sock *socket
+}
+
+func (st *socketStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	bctx, err := st.sock.bind(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.mysqlStmt.ExecContext(bctx, args)
+	return res, ended(ctx, err)
+}
+
+func (st *socketStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	bctx, err := st.sock.bind(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.mysqlStmt.QueryContext(bctx, args)
+	return rows, ended(ctx, err)
+}

@@ -1,0 +1,91 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/logifn/logifn/shared/store"
+	"github.com/logifn/logifn/shared/store/storetest"
+)
+
+// TestStatementsEndOnTime checks how long a statement that the server
+// answers slowly may wait, for each kind of context: a deadline (kept on
+// the socket), a cancellation (watched by the driver), a deadline further
+// off than the DSN's read timeout, and no deadline at all (the read
+// timeout per read). After each, the pool serves the next statement.
+func TestStatementsEndOnTime(t *testing.T) {
+	cfg, err := mysql.ParseDSN(storetest.MySQLDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ReadTimeout = 700 * time.Millisecond
+	s, err := store.Open(store.Config{Driver: store.DriverMySQL, DSN: cfg.FormatDSN()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	db := store.DB(s)
+
+	for _, tc := range []struct {
+		name    string
+		ctx     func() (context.Context, context.CancelFunc)
+		want    error // nil: any error
+		within  time.Duration
+		atLeast time.Duration
+	}{
+		{"deadline", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 200*time.Millisecond)
+		}, context.DeadlineExceeded, 600 * time.Millisecond, 200 * time.Millisecond},
+		{"cancelled", func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(200*time.Millisecond, cancel)
+			return ctx, cancel
+		}, context.Canceled, 600 * time.Millisecond, 200 * time.Millisecond},
+		{"deadline past the read timeout", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), time.Minute)
+		}, nil, 1500 * time.Millisecond, 700 * time.Millisecond},
+		{"no deadline", func() (context.Context, context.CancelFunc) {
+			return context.Background(), func() {}
+		}, nil, 1500 * time.Millisecond, 700 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := tc.ctx()
+			defer cancel()
+			began := time.Now()
+			var slept int
+			err := db.QueryRowContext(ctx, `SELECT SLEEP(3)`).Scan(&slept)
+			took := time.Since(began)
+			if err == nil {
+				t.Fatalf("SLEEP(3) answered after %v, want an error", took)
+			}
+			if tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+			if took < tc.atLeast || took > tc.within {
+				t.Errorf("the statement ended after %v, want between %v and %v", took, tc.atLeast, tc.within)
+			}
+
+			var one int
+			if err := db.QueryRowContext(context.Background(), `SELECT 1`).Scan(&one); err != nil || one != 1 {
+				t.Fatalf("next statement: %d, %v", one, err)
+			}
+		})
+	}
+
+	t.Run("a context cancelled before its deadline stops the next statement", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		cancel()
+		_, err = tx.ExecContext(ctx, `DO 1`)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("got %v, want %v", err, context.Canceled)
+		}
+	})
+}
