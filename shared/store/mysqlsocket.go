@@ -98,6 +98,7 @@ type socket struct {
 	net.Conn
 	readTimeout, writeTimeout time.Duration
 	perIO                     bool
+	deadline                  time.Time // set on the socket unless perIO
 }
 
 func (s *socket) Read(b []byte) (int, error) {
@@ -133,15 +134,26 @@ func (s *socket) bind(ctx context.Context) (context.Context, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := s.arm(ctx); err != nil {
+		return nil, err
+	}
+	if s.perIO {
+		return ctx, nil
+	}
+	return context.WithoutCancel(ctx), nil
+}
+
+// arm sets the socket's deadline for statements under ctx: ctx's
+// deadline, or none, each read and write then setting its own. The
+// statements of one request share a deadline, which is set once.
+func (s *socket) arm(ctx context.Context) error {
 	deadline, ok := ctx.Deadline()
 	if !ok {
-		if !s.perIO {
-			s.perIO = true
-			if err := s.Conn.SetDeadline(time.Time{}); err != nil {
-				return nil, err
-			}
+		if s.perIO {
+			return nil
 		}
-		return ctx, nil
+		s.perIO, s.deadline = true, time.Time{}
+		return s.Conn.SetDeadline(time.Time{})
 	}
 	// A statement waits for the server no longer than the DSN's read
 	// timeout, however far off the deadline.
@@ -150,11 +162,23 @@ func (s *socket) bind(ctx context.Context) (context.Context, error) {
 			deadline = limit
 		}
 	}
-	s.perIO = false
-	if err := s.Conn.SetDeadline(deadline); err != nil {
-		return nil, err
+	if !s.perIO && deadline.Equal(s.deadline) {
+		return nil
 	}
-	return context.WithoutCancel(ctx), nil
+	s.perIO, s.deadline = false, deadline
+	return s.Conn.SetDeadline(deadline)
+}
+
+// reset readies an idle socket for its next statements, under ctx,
+// before the driver checks it for liveness: the deadline a former
+// statement or read left on it may have passed, which would fail the
+// check.
+func (s *socket) reset(ctx context.Context) error {
+	if _, ok := ctx.Deadline(); ok {
+		return s.arm(ctx)
+	}
+	s.perIO, s.deadline = true, time.Time{}
+	return s.Conn.SetDeadline(time.Time{})
 }
 
 // ended returns the error a statement under ctx ends with: when the
@@ -200,6 +224,13 @@ type mysqlConn interface {
 type socketConn struct {
 	mysqlConn
 	sock *socket
+}
+
+func (c *socketConn) ResetSession(ctx context.Context) error {
+	if err := c.sock.reset(ctx); err != nil {
+		return driver.ErrBadConn
+	}
+	return c.mysqlConn.ResetSession(ctx)
 }
 
 func (c *socketConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {

@@ -89,3 +89,57 @@ func TestStatementsEndOnTime(t *testing.T) {
 		}
 	})
 }
+
+// TestConnectionOutlivesItsDeadline checks that a connection whose last
+// statement's deadline has passed is used again, not found bad and
+// dialled anew: the deadline stays on an idle socket until the next
+// statement sets its own. It idles longer than the read timeout too,
+// which each read without a deadline sets.
+func TestConnectionOutlivesItsDeadline(t *testing.T) {
+	cfg, err := mysql.ParseDSN(storetest.MySQLDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ReadTimeout = 150 * time.Millisecond
+	s, err := store.Open(store.Config{Driver: store.DriverMySQL, DSN: cfg.FormatDSN()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	db := store.DB(s)
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+
+	id := func(ctx context.Context) int64 {
+		t.Helper()
+		var id int64
+		if err := db.QueryRowContext(ctx, `SELECT CONNECTION_ID()`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	first := id(ctx)
+	cancel()
+	time.Sleep(200 * time.Millisecond)
+	for _, next := range []struct {
+		name string
+		ctx  func() (context.Context, context.CancelFunc)
+	}{
+		{"no deadline", func() (context.Context, context.CancelFunc) { return context.Background(), func() {} }},
+		{"a deadline", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 100*time.Millisecond)
+		}},
+		{"no deadline again", func() (context.Context, context.CancelFunc) { return context.Background(), func() {} }},
+		{"no deadline after idling past the read timeout", func() (context.Context, context.CancelFunc) {
+			return context.Background(), func() {}
+		}},
+	} {
+		ctx, cancel := next.ctx()
+		if got := id(ctx); got != first {
+			t.Errorf("%s: the statement ran on connection %d, want %d, the one the pool held", next.name, got, first)
+		}
+		cancel()
+		time.Sleep(200 * time.Millisecond)
+	}
+}
