@@ -21,7 +21,8 @@ import (
 // cancellation, so the statement's reads and writes fail at the deadline
 // with no watcher at all. A context cancelled before its deadline (a
 // caller that went away) stops the next statement rather than the running
-// one, which still ends by the deadline.
+// one, which still ends by the deadline. However far off the deadline, a
+// statement waits no longer than the DSN's read timeout from its start.
 //
 // A context without a deadline goes to the driver as it is, and each read
 // and write then has the DSN's read or write timeout, as the driver would

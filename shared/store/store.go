@@ -100,7 +100,9 @@ type Store struct {
 // query connects, so a cold start does not wait for the database. A MySQL
 // DSN gets parseTime, loc=UTC and interpolateParams whatever it says,
 // group_concat_max_len of at least 1 MiB, and 5s/30s/30s dial, read and
-// write timeouts unless it sets its own. Errors
+// write timeouts unless it sets its own. A MySQL statement under a context
+// with a deadline ends at the deadline or a read timeout after it began,
+// whichever comes first, kept on the connection's socket. Errors
 // from Open are configuration errors and never show the DSN's password.
 func Open(cfg Config) (*Store, error) {
 	cfg = cfg.withDefaults()
