@@ -173,9 +173,10 @@ func (s *socket) arm(ctx context.Context) error {
 // reset readies an idle socket for its next statements, under ctx,
 // before the driver checks it for liveness: the deadline a former
 // statement or read left on it may have passed, which would fail the
-// check.
+// check, as would ctx's own if it has passed (the statement then fails
+// on ctx, and the connection stays in the pool).
 func (s *socket) reset(ctx context.Context) error {
-	if _, ok := ctx.Deadline(); ok {
+	if deadline, ok := ctx.Deadline(); ok && time.Now().Before(deadline) {
 		return s.arm(ctx)
 	}
 	s.perIO, s.deadline = true, time.Time{}
