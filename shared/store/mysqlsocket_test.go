@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -11,23 +12,30 @@ import (
 	"github.com/logifn/logifn/shared/store/storetest"
 )
 
+// mysqlWithReadTimeout returns the pool of a MySQL store whose DSN sets
+// the read timeout d.
+func mysqlWithReadTimeout(t *testing.T, d time.Duration) *sql.DB {
+	t.Helper()
+	cfg, err := mysql.ParseDSN(storetest.MySQLDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ReadTimeout = d
+	s, err := store.Open(store.Config{Driver: store.DriverMySQL, DSN: cfg.FormatDSN()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return store.DB(s)
+}
+
 // TestStatementsEndOnTime checks how long a statement that the server
 // answers slowly may wait, for each kind of context: a deadline (kept on
 // the socket), a cancellation (watched by the driver), a deadline further
 // off than the DSN's read timeout, and no deadline at all (the read
 // timeout per read). After each, the pool serves the next statement.
 func TestStatementsEndOnTime(t *testing.T) {
-	cfg, err := mysql.ParseDSN(storetest.MySQLDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ReadTimeout = 700 * time.Millisecond
-	s, err := store.Open(store.Config{Driver: store.DriverMySQL, DSN: cfg.FormatDSN()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	db := store.DB(s)
+	db := mysqlWithReadTimeout(t, 700*time.Millisecond)
 
 	for _, tc := range []struct {
 		name    string
@@ -96,17 +104,7 @@ func TestStatementsEndOnTime(t *testing.T) {
 // statement sets its own. It idles longer than the read timeout too,
 // which each read without a deadline sets.
 func TestConnectionOutlivesItsDeadline(t *testing.T) {
-	cfg, err := mysql.ParseDSN(storetest.MySQLDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ReadTimeout = 150 * time.Millisecond
-	s, err := store.Open(store.Config{Driver: store.DriverMySQL, DSN: cfg.FormatDSN()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	db := store.DB(s)
+	db := mysqlWithReadTimeout(t, 150*time.Millisecond)
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 
