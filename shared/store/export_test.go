@@ -1,6 +1,9 @@
 package store
 
-import "database/sql"
+import (
+	"context"
+	"database/sql"
+)
 
 // DB exposes the pool of s to the tests of package store_test, which set up
 // states the API cannot reach.
@@ -8,3 +11,29 @@ func DB(s *Store) *sql.DB { return s.db }
 
 // Translate exposes translate to the error table test.
 var Translate = translate
+
+// OnSocket reports whether a connection of db, and a statement prepared
+// on it, keep their deadlines on the socket (socketConn, socketStmt)
+// rather than falling back to the driver's own handling.
+func OnSocket(ctx context.Context, db *sql.DB) (conn, stmt bool, err error) {
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return false, false, err
+	}
+	defer c.Close()
+	err = c.Raw(func(dc any) error {
+		sc, ok := dc.(*socketConn)
+		if !ok {
+			return nil
+		}
+		conn = true
+		st, err := sc.PrepareContext(ctx, `SELECT 1`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		_, stmt = st.(*socketStmt)
+		return nil
+	})
+	return conn, stmt, err
+}

@@ -313,7 +313,6 @@ type mysqlStmt interface {
 	driver.StmtExecContext
 	driver.StmtQueryContext
 	driver.NamedValueChecker
-	driver.ColumnConverter
 }
 
 type socketStmt struct {

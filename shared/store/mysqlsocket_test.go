@@ -29,6 +29,18 @@ func mysqlWithReadTimeout(t *testing.T, d time.Duration) *sql.DB {
 	return store.DB(s)
 }
 
+// TestMySQLKeepsDeadlinesOnTheSocket checks that the driver's connections
+// and prepared statements are wrapped, so that a driver that stopped
+// implementing what the wrappers need would be noticed here rather than
+// silently fall back to its per-statement watcher.
+func TestMySQLKeepsDeadlinesOnTheSocket(t *testing.T) {
+	db := store.DB(storetest.MySQL(t))
+	conn, stmt, err := store.OnSocket(context.Background(), db)
+	if err != nil || !conn || !stmt {
+		t.Errorf("connection on the socket %v, prepared statement %v (%v); want both", conn, stmt, err)
+	}
+}
+
 // TestStatementsEndOnTime checks how long a statement that the server
 // answers slowly may wait, for each kind of context: a deadline (kept on
 // the socket), a cancellation (watched by the driver), a deadline further
