@@ -101,7 +101,7 @@ func TestCommitKeepsTheDeadline(t *testing.T) {
 			return context.WithCancel(context.Background())
 		}, func(cancel context.CancelFunc) { cancel() }, context.Canceled},
 		{"deadline", func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), time.Second)
+			return context.WithTimeout(context.Background(), 3*time.Second)
 		}, func(context.CancelFunc) {}, context.DeadlineExceeded},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,7 +129,11 @@ func TestCommitKeepsTheDeadline(t *testing.T) {
 				_, err := s.PriceAndCreateShipment(ctx, storetest.Shipment("t1"), "cust-1", "")
 				done <- err
 			}()
-			<-h.held
+			select {
+			case <-h.held:
+			case err := <-done:
+				t.Fatalf("the create ended before its COMMIT: %v", err)
+			}
 			tc.end(cancel)
 			select {
 			case err := <-done:

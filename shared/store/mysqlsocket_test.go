@@ -116,7 +116,8 @@ func TestStatementsEndOnTime(t *testing.T) {
 // statement sets its own. It idles longer than the read timeout too,
 // which each read without a deadline sets.
 func TestConnectionOutlivesItsDeadline(t *testing.T) {
-	db := mysqlWithReadTimeout(t, 150*time.Millisecond)
+	const readTimeout, deadline, idle = 400 * time.Millisecond, 400 * time.Millisecond, 600 * time.Millisecond
+	db := mysqlWithReadTimeout(t, readTimeout)
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 
@@ -128,28 +129,27 @@ func TestConnectionOutlivesItsDeadline(t *testing.T) {
 		}
 		return id
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	first := id(ctx)
-	cancel()
-	time.Sleep(200 * time.Millisecond)
+	first := id(context.Background()) // dials the pool's one connection
+	withDeadline := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.Background(), deadline)
+	}
+	without := func() (context.Context, context.CancelFunc) { return context.Background(), func() {} }
+	// Each statement is followed by an idle spell longer than its deadline
+	// and than the read timeout a read without one sets.
 	for _, next := range []struct {
 		name string
 		ctx  func() (context.Context, context.CancelFunc)
 	}{
-		{"no deadline", func() (context.Context, context.CancelFunc) { return context.Background(), func() {} }},
-		{"a deadline", func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 100*time.Millisecond)
-		}},
-		{"no deadline again", func() (context.Context, context.CancelFunc) { return context.Background(), func() {} }},
-		{"no deadline after idling past the read timeout", func() (context.Context, context.CancelFunc) {
-			return context.Background(), func() {}
-		}},
+		{"a deadline", withDeadline},
+		{"no deadline after a passed one", without},
+		{"a deadline after idling past the read timeout", withDeadline},
+		{"no deadline again", without},
 	} {
 		ctx, cancel := next.ctx()
 		if got := id(ctx); got != first {
 			t.Errorf("%s: the statement ran on connection %d, want %d, the one the pool held", next.name, got, first)
 		}
 		cancel()
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(idle)
 	}
 }
