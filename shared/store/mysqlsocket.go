@@ -70,7 +70,7 @@ func (c *socketConnector) dial(ctx context.Context, network, addr string) (net.C
 	if err != nil {
 		return nil, err
 	}
-	s := &socket{Conn: nc, readTimeout: c.readTimeout, writeTimeout: c.writeTimeout, perIO: true}
+	s := &socket{Conn: nc, readTimeout: c.readTimeout, writeTimeout: c.writeTimeout}
 	if to, ok := ctx.Value(dialedKey{}).(*dialed); ok {
 		to.sock = s
 	}
@@ -93,17 +93,16 @@ func (c *socketConnector) Connect(ctx context.Context) (driver.Conn, error) {
 }
 
 // socket is a connection to MySQL whose deadline is either set for a
-// statement (perIO false) or, as the driver does, before each read and
-// write.
+// statement or, when it has none (deadline zero), before each read and
+// write, as the driver does.
 type socket struct {
 	net.Conn
 	readTimeout, writeTimeout time.Duration
-	perIO                     bool
-	deadline                  time.Time // set on the socket unless perIO
+	deadline                  time.Time // the statements' deadline set on the socket
 }
 
 func (s *socket) Read(b []byte) (int, error) {
-	if s.perIO && s.readTimeout > 0 {
+	if s.deadline.IsZero() && s.readTimeout > 0 {
 		if err := s.Conn.SetReadDeadline(time.Now().Add(s.readTimeout)); err != nil {
 			return 0, err
 		}
@@ -112,7 +111,7 @@ func (s *socket) Read(b []byte) (int, error) {
 }
 
 func (s *socket) Write(b []byte) (int, error) {
-	if s.perIO && s.writeTimeout > 0 {
+	if s.deadline.IsZero() && s.writeTimeout > 0 {
 		if err := s.Conn.SetWriteDeadline(time.Now().Add(s.writeTimeout)); err != nil {
 			return 0, err
 		}
@@ -138,7 +137,7 @@ func (s *socket) bind(ctx context.Context) (context.Context, error) {
 	if err := s.arm(ctx); err != nil {
 		return nil, err
 	}
-	if s.perIO {
+	if s.deadline.IsZero() {
 		return ctx, nil
 	}
 	return context.WithoutCancel(ctx), nil
@@ -150,10 +149,10 @@ func (s *socket) bind(ctx context.Context) (context.Context, error) {
 func (s *socket) arm(ctx context.Context) error {
 	deadline, ok := ctx.Deadline()
 	if !ok {
-		if s.perIO {
+		if s.deadline.IsZero() {
 			return nil
 		}
-		s.perIO, s.deadline = true, time.Time{}
+		s.deadline = time.Time{}
 		return s.Conn.SetDeadline(time.Time{})
 	}
 	// A statement waits for the server no longer than the DSN's read
@@ -163,10 +162,10 @@ func (s *socket) arm(ctx context.Context) error {
 			deadline = limit
 		}
 	}
-	if !s.perIO && deadline.Equal(s.deadline) {
+	if deadline.Equal(s.deadline) {
 		return nil
 	}
-	s.perIO, s.deadline = false, deadline
+	s.deadline = deadline
 	return s.Conn.SetDeadline(deadline)
 }
 
@@ -179,7 +178,7 @@ func (s *socket) reset(ctx context.Context) error {
 	if deadline, ok := ctx.Deadline(); ok && time.Now().Before(deadline) {
 		return s.arm(ctx)
 	}
-	s.perIO, s.deadline = true, time.Time{}
+	s.deadline = time.Time{}
 	return s.Conn.SetDeadline(time.Time{})
 }
 

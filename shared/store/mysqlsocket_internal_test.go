@@ -24,7 +24,7 @@ func newTestSocket(t *testing.T) (*socket, *countingConn) {
 	a, b := net.Pipe()
 	t.Cleanup(func() { a.Close(); b.Close() })
 	c := &countingConn{Conn: a}
-	return &socket{Conn: c, readTimeout: 30 * time.Second, writeTimeout: 30 * time.Second, perIO: true}, c
+	return &socket{Conn: c, readTimeout: 30 * time.Second, writeTimeout: 30 * time.Second}, c
 }
 
 func TestSocketBind(t *testing.T) {
@@ -42,8 +42,8 @@ func TestSocketBind(t *testing.T) {
 				t.Fatal("the driver's context can be cancelled: the driver would watch it")
 			}
 		}
-		if c.set != 1 || !c.last.Equal(want) || s.perIO {
-			t.Errorf("deadline set %d times, last %v, perIO %v; want once, %v, false", c.set, c.last, s.perIO, want)
+		if c.set != 1 || !c.last.Equal(want) || !s.deadline.Equal(want) {
+			t.Errorf("deadline set %d times, last %v, kept %v; want once, %v", c.set, c.last, s.deadline, want)
 		}
 	})
 	t.Run("without a deadline the driver gets the context and each read its timeout", func(t *testing.T) {
@@ -59,8 +59,8 @@ func TestSocketBind(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got != plain || !s.perIO || !c.last.IsZero() {
-			t.Errorf("context passed on %v, perIO %v, socket deadline %v; want the same context, true, none", got == plain, s.perIO, c.last)
+		if got != plain || !s.deadline.IsZero() || !c.last.IsZero() {
+			t.Errorf("context passed on %v, kept deadline %v, socket deadline %v; want the same context and none", got == plain, s.deadline, c.last)
 		}
 	})
 	t.Run("a deadline further off than the read timeout is cut to it", func(t *testing.T) {
@@ -93,8 +93,8 @@ func TestSocketBind(t *testing.T) {
 		if err := s.reset(old); err != nil {
 			t.Fatal(err)
 		}
-		if !s.perIO || !c.last.IsZero() {
-			t.Errorf("perIO %v, socket deadline %v; want true, none", s.perIO, c.last)
+		if !s.deadline.IsZero() || !c.last.IsZero() {
+			t.Errorf("kept deadline %v, socket deadline %v; want none", s.deadline, c.last)
 		}
 	})
 }
