@@ -81,16 +81,11 @@ func (s *Store) insertIdempotencyKey(ctx context.Context, rec *IdempotencyRecord
 // when it has expired or its lease ran out. The UPDATE repeats the
 // condition, so of several processes only one takes a record over.
 func (s *Store) claimIdempotencyKey(ctx context.Context, tenant, key, requestHash string, ttl, lease time.Duration) (*IdempotencyRecord, bool, error) {
-	rec, lockedUntil, err := s.idempotencyKey(ctx, tenant, key)
-	if err != nil {
-		return nil, false, err
+	rec, takeOver, err := s.LookupIdempotencyKey(ctx, tenant, key, requestHash)
+	if err != nil || !takeOver {
+		return rec, false, err
 	}
 	now := s.clock()
-	expired := !rec.ExpiresAt.After(now)
-	stale := !rec.Done && !lockedUntil.After(now) && rec.RequestHash == requestHash
-	if !expired && !stale {
-		return rec, false, nil
-	}
 	res, err := s.db.ExecContext(ctx, `UPDATE idempotency_keys SET request_hash = ?, done = ?, status = ?, headers = ?,
 		body = ?, created_at = ?, expires_at = ?, locked_until = ?
 		WHERE tenant_id = ? AND idem_key = ? AND (expires_at <= ? OR (done = ? AND locked_until <= ? AND request_hash = ?))`,
