@@ -37,15 +37,14 @@ type socketConnector struct {
 
 // newSocketConnector returns a connector for cfg that keeps statement
 // deadlines on the socket. It takes over the dial and the read and write
-// timeouts from cfg, which it changes; other networks than TCP and Unix
-// sockets keep the driver's own handling.
+// timeouts from cfg, which it changes; a DSN with a dial function of its
+// own, or a network other than TCP and Unix sockets, keeps the driver's
+// own handling.
 func newSocketConnector(cfg *mysql.Config) (driver.Connector, error) {
-	switch cfg.Net {
-	case "tcp", "tcp4", "tcp6", "unix":
-	default:
+	switch {
+	case cfg.DialFunc != nil:
 		return mysql.NewConnector(cfg)
-	}
-	if cfg.DialFunc != nil {
+	case cfg.Net != "tcp" && cfg.Net != "tcp4" && cfg.Net != "tcp6" && cfg.Net != "unix":
 		return mysql.NewConnector(cfg)
 	}
 	c := &socketConnector{readTimeout: cfg.ReadTimeout, writeTimeout: cfg.WriteTimeout}
