@@ -142,14 +142,16 @@ func openSQLite(path string) (*sql.DB, error) {
 
 // openMySQL opens a pool on the MySQL DSN. Times travel as UTC
 // time.Time values, an UPDATE reports the rows it matched rather than the
-// rows it changed, as SQLite does, and arguments are interpolated.
-func openMySQL(dsn string, log mysql.Logger) (*sql.DB, error) {
+// rows it changed, as SQLite does, and arguments are interpolated. It
+// reports whether the connections keep statement deadlines on their
+// socket (newSocketConnector).
+func openMySQL(dsn string, log mysql.Logger) (*sql.DB, bool, error) {
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("parse MySQL DSN: %s", redactPassword(err.Error(), dsn))
+		return nil, false, fmt.Errorf("parse MySQL DSN: %s", redactPassword(err.Error(), dsn))
 	}
 	if cfg.DBName == "" {
-		return nil, errors.New("the MySQL DSN names no database")
+		return nil, false, errors.New("the MySQL DSN names no database")
 	}
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
@@ -168,9 +170,10 @@ func openMySQL(dsn string, log mysql.Logger) (*sql.DB, error) {
 	defaultDuration(&cfg.WriteTimeout, 30*time.Second)
 	conn, err := newSocketConnector(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("configure MySQL connector: %s", redactPassword(err.Error(), dsn))
+		return nil, false, fmt.Errorf("configure MySQL connector: %s", redactPassword(err.Error(), dsn))
 	}
-	return sql.OpenDB(conn), nil
+	_, onSocket := conn.(*socketConnector)
+	return sql.OpenDB(conn), onSocket, nil
 }
 
 // minGroupConcatLen is the least group_concat_max_len a connection gets:

@@ -13,24 +13,27 @@ import (
 // when each event occurred. A shipment without events, or none at all,
 // gives an empty list.
 func (s *Store) Events(ctx context.Context, tenant string, shipmentID int64) ([]domain.TrackingEvent, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, tenant_id, shipment_id, waybill, scan_type, status, station_code,
+	list := []domain.TrackingEvent{}
+	err := s.read(ctx, func(ctx context.Context, q querier) error {
+		rows, err := q.QueryContext(ctx, `SELECT id, tenant_id, shipment_id, waybill, scan_type, status, station_code,
 		actor, source, incident_reason, note, occurred_at, recorded_at
 		FROM tracking_events WHERE tenant_id = ? AND shipment_id = ? ORDER BY occurred_at, id`, tenant, shipmentID)
-	if err != nil {
-		return nil, wrapf(err, "tracking event", "list events of shipment %d", shipmentID)
-	}
-	defer rows.Close()
-	list := []domain.TrackingEvent{}
-	for rows.Next() {
-		var ev domain.TrackingEvent
-		err := rows.Scan(&ev.ID, &ev.Tenant, &ev.ShipmentID, &ev.Waybill, &ev.Type, &ev.Status, &ev.Station,
-			&ev.Actor, &ev.Source, &ev.IncidentReason, &ev.Note, scanTime(&ev.OccurredAt), scanTime(&ev.RecordedAt))
 		if err != nil {
-			return nil, wrapf(err, "tracking event", "list events of shipment %d", shipmentID)
+			return err
 		}
-		list = append(list, ev)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var ev domain.TrackingEvent
+			err := rows.Scan(&ev.ID, &ev.Tenant, &ev.ShipmentID, &ev.Waybill, &ev.Type, &ev.Status, &ev.Station,
+				&ev.Actor, &ev.Source, &ev.IncidentReason, &ev.Note, scanTime(&ev.OccurredAt), scanTime(&ev.RecordedAt))
+			if err != nil {
+				return err
+			}
+			list = append(list, ev)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, wrapf(err, "tracking event", "list events of shipment %d", shipmentID)
 	}
 	return list, nil

@@ -37,3 +37,11 @@ func OnSocket(ctx context.Context, db *sql.DB) (conn, stmt bool, err error) {
 	})
 	return conn, stmt, err
 }
+
+// Querier is what Read hands its function.
+type Querier = querier
+
+// Read exposes Store.read to the tests of package store_test.
+func Read(s *Store, ctx context.Context, fn func(ctx context.Context, q Querier) error) error {
+	return s.read(ctx, fn)
+}

@@ -65,7 +65,11 @@ func (s *Store) ListItems(ctx context.Context, tenant string, f ItemFilter) ([]I
 		FROM (` + shipments + `) AS s JOIN shipment_items i ON i.tenant_id = s.tenant_id AND i.shipment_id = s.id` +
 		after + ` ORDER BY i.shipment_id DESC, i.seq LIMIT ?`
 	args = append(append(args, afterArgs...), f.Limit)
-	list, err := queryItems(ctx, s.db, query, args...)
+	var list []ItemRow
+	err := s.read(ctx, func(ctx context.Context, q querier) (err error) {
+		list, err = queryItems(ctx, q, query, args...)
+		return err
+	})
 	if err != nil {
 		return nil, wrapf(err, "shipment item", "list items")
 	}

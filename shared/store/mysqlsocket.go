@@ -130,13 +130,13 @@ func (s *socket) SyscallConn() (syscall.RawConn, error) {
 // bind prepares s for a statement under ctx and returns the context to
 // give the driver.
 func (s *socket) bind(ctx context.Context) (context.Context, error) {
-	if err := ctx.Err(); err != nil {
+	if err := requestErr(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.arm(ctx); err != nil {
 		return nil, err
 	}
-	if s.deadline.IsZero() {
+	if s.deadline.IsZero() || ctx.Done() == nil {
 		return ctx, nil
 	}
 	return context.WithoutCancel(ctx), nil
@@ -192,7 +192,7 @@ func ended(ctx context.Context, err error) error {
 	if !errors.Is(err, mysql.ErrInvalidConn) && !errors.Is(err, driver.ErrBadConn) && !isTimeout(err) {
 		return err
 	}
-	if cerr := ctx.Err(); cerr != nil {
+	if cerr := requestErr(ctx); cerr != nil {
 		return cerr
 	}
 	if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
@@ -224,7 +224,15 @@ type mysqlConn interface {
 type socketConn struct {
 	mysqlConn
 	sock *socket
+	// kept are the statements prepared on this connection, by query, up to
+	// keptStmts of them, kept prepared until it closes.
+	kept map[string]*socketStmt
 }
+
+// keptStmts is how many prepared statements a connection keeps. The store
+// prepares few (one per shape of listing filter), and each counts against
+// the server's max_prepared_stmt_count while its connection lives.
+const keptStmts = 16
 
 func (c *socketConn) ResetSession(ctx context.Context) error {
 	if err := c.sock.reset(ctx); err != nil {
@@ -245,7 +253,15 @@ func (c *socketConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 	return &socketTx{Tx: tx, ctx: ctx}, nil
 }
 
+// PrepareContext prepares query once per connection: the first keptStmts
+// queries prepared on it stay prepared, their Close doing nothing, until
+// it closes, so that a statement prepared on a connection taken for one
+// request (Store.read) costs no round trip after the first. Later ones
+// close as usual.
 func (c *socketConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	if st, ok := c.kept[query]; ok {
+		return st, nil
+	}
 	bctx, err := c.sock.bind(ctx)
 	if err != nil {
 		return nil, err
@@ -258,7 +274,15 @@ func (c *socketConn) PrepareContext(ctx context.Context, query string) (driver.S
 	if !ok {
 		return st, nil
 	}
-	return &socketStmt{mysqlStmt: ms, sock: c.sock}, nil
+	ss := &socketStmt{mysqlStmt: ms, sock: c.sock}
+	if len(c.kept) < keptStmts {
+		if c.kept == nil {
+			c.kept = map[string]*socketStmt{}
+		}
+		ss.kept = true
+		c.kept[query] = ss
+	}
+	return ss, nil
 }
 
 func (c *socketConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
@@ -316,6 +340,14 @@ type mysqlStmt interface {
 type socketStmt struct {
 	mysqlStmt
 	sock *socket
+	kept bool // closed with its connection
+}
+
+func (st *socketStmt) Close() error {
+	if st.kept {
+		return nil
+	}
+	return st.mysqlStmt.Close()
 }
 
 func (st *socketStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {

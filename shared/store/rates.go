@@ -147,21 +147,24 @@ func (s *Store) readRoute(ctx context.Context, tenant, origin, destination strin
 		q += ` UNION ALL SELECT 3, '', '', '', '', 0, 0, 0, 0 FROM idempotency_keys WHERE tenant_id = ? AND idem_key = ?`
 		args = append(args, claim.Tenant, claim.Key)
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, wrapf(err, "station", "read stations and rate cards")
-	}
-	defer rows.Close()
 	r := &route{tenant: tenant, origin: origin, destination: destination, level: level, cards: map[domain.Zone]domain.RateCard{}}
 	if withSubscribers {
 		r.subs = map[webhook.EventType][]string{}
 	}
-	for rows.Next() {
-		if err := r.scan(rows); err != nil {
-			return nil, wrapf(err, "station", "read stations and rate cards")
+	err := s.read(ctx, func(ctx context.Context, qr querier) error {
+		rows, err := qr.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
 		}
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			if err := r.scan(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, wrapf(err, "station", "read stations and rate cards")
 	}
 	for _, ids := range r.subs {

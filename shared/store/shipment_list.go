@@ -37,12 +37,13 @@ func (s *Store) ListShipments(ctx context.Context, tenant string, f ShipmentFilt
 	query, args := s.pageQuery(tenant, f)
 	// One statement, which needs no transaction: items are written with
 	// their shipment and never change.
-	rows, err := s.queryPage(ctx, query, args)
-	if err != nil {
-		return nil, wrapf(err, "shipment", "list shipments")
-	}
-	defer rows.Close()
-	list, err := readPage(rows, tenant, f.Limit)
+	var list []*domain.Shipment
+	err := s.read(ctx, func(ctx context.Context, q querier) error {
+		return s.queryPage(ctx, q, query, args, func(rows *sql.Rows) (err error) {
+			list, err = readPage(rows, tenant, f.Limit)
+			return err
+		})
+	})
 	return list, wrapf(err, "shipment", "list shipments")
 }
 

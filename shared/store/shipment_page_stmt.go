@@ -23,22 +23,37 @@ type pageStmts struct {
 	closed bool
 }
 
-// queryPage runs the page's query, prepared; as text when the MySQL
-// server holds as many prepared statements as it allows
-// (max_prepared_stmt_count counts those of every connection of every
-// instance).
-func (s *Store) queryPage(ctx context.Context, query string, args []any) (*sql.Rows, error) {
-	stmt, err := s.pages.get(ctx, s.db, query)
+// queryPage runs the page's query on q, prepared, and reads its rows with
+// read; as text when the MySQL server holds as many prepared statements as
+// it allows (max_prepared_stmt_count counts those of every connection of
+// every instance). On a connection taken for the request (Store.read) the
+// connection keeps the statement prepared (socketConn); on the pool, the
+// Store does (pageStmts).
+func (s *Store) queryPage(ctx context.Context, q querier, query string, args []any, read func(*sql.Rows) error) error {
+	var (
+		stmt *sql.Stmt
+		err  error
+	)
+	if conn, ok := q.(*sql.Conn); ok {
+		if stmt, err = conn.PrepareContext(ctx, query); err == nil {
+			defer stmt.Close()
+		}
+	} else {
+		stmt, err = s.pages.get(ctx, s.db, query)
+	}
+	var rows *sql.Rows
 	if err == nil {
 		// A connection that has not prepared it yet prepares it here.
-		rows, err := stmt.QueryContext(ctx, args...)
-		if !tooManyPrepared(err) {
-			return rows, err
-		}
-	} else if !tooManyPrepared(err) {
-		return nil, err
+		rows, err = stmt.QueryContext(ctx, args...)
 	}
-	return s.db.QueryContext(ctx, query, args...)
+	if tooManyPrepared(err) {
+		rows, err = q.QueryContext(ctx, query, args...)
+	}
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return read(rows)
 }
 
 // tooManyPrepared reports whether err is MySQL's refusal to prepare one

@@ -257,7 +257,11 @@ func insertItems(ctx context.Context, tx *sql.Tx, sh *domain.Shipment) error {
 // ShipmentByWaybill returns tenant's shipment with waybill number w and its
 // items, or a not-found error.
 func (s *Store) ShipmentByWaybill(ctx context.Context, tenant string, w domain.Waybill) (*domain.Shipment, error) {
-	sh, err := shipmentWithItems(ctx, s.db, `s.tenant_id = ? AND s.waybill = ?`, tenant, w)
+	var sh *domain.Shipment
+	err := s.read(ctx, func(ctx context.Context, q querier) (err error) {
+		sh, err = shipmentWithItems(ctx, q, `s.tenant_id = ? AND s.waybill = ?`, tenant, w)
+		return err
+	})
 	return sh, wrapf(err, "shipment", "get shipment %s", w)
 }
 

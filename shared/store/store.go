@@ -94,6 +94,9 @@ type Store struct {
 	d     dialect
 	now   func() time.Time
 	pages *pageStmts // shared by the stores At returns
+	// socketDeadlines: the connections keep a statement's deadline on
+	// their socket (read).
+	socketDeadlines bool
 }
 
 // Open validates cfg and returns a Store. It does no network I/O: the first
@@ -110,13 +113,14 @@ func Open(cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	var (
-		db  *sql.DB
-		d   dialect
-		err error
+		db       *sql.DB
+		d        dialect
+		onSocket bool
+		err      error
 	)
 	switch cfg.Driver {
 	case DriverMySQL:
-		db, err = openMySQL(cfg.DSN, driverLogger(cfg.DriverLog))
+		db, onSocket, err = openMySQL(cfg.DSN, driverLogger(cfg.DriverLog))
 		d = mysqlDialect{}
 	default:
 		db, err = openSQLite(cfg.DSN)
@@ -129,7 +133,7 @@ func Open(cfg Config) (*Store, error) {
 	db.SetMaxIdleConns(cfg.MaxIdleConns)
 	db.SetConnMaxLifetime(cfg.ConnMaxLifetime)
 	db.SetConnMaxIdleTime(cfg.ConnMaxIdleTime)
-	return &Store{db: db, d: d, now: cfg.Now, pages: &pageStmts{}}, nil
+	return &Store{db: db, d: d, now: cfg.Now, pages: &pageStmts{}, socketDeadlines: onSocket}, nil
 }
 
 // Close closes the connection pool and the statements prepared on it.
@@ -151,7 +155,7 @@ func (s *Store) clock() time.Time { return dbTime(s.now()) }
 // for data whose times lie in the past, such as backfills and demo data.
 // Closing either store closes the database of both.
 func (s *Store) At(now func() time.Time) *Store {
-	return &Store{db: s.db, d: s.d, now: now, pages: s.pages}
+	return &Store{db: s.db, d: s.d, now: now, pages: s.pages, socketDeadlines: s.socketDeadlines}
 }
 
 // dbTime returns t as every time column holds it: UTC, truncated to the

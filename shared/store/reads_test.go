@@ -1,0 +1,246 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"runtime/pprof"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/logifn/logifn/shared/domain"
+	"github.com/logifn/logifn/shared/store"
+	"github.com/logifn/logifn/shared/store/storetest"
+)
+
+// oneConnection gives a store a pool of one connection.
+func oneConnection(c *store.Config) { c.MaxOpenConns, c.MaxIdleConns = 1, 1 }
+
+// watchers counts database/sql's goroutines that watch a query's context
+// until its rows close.
+func watchers(t *testing.T) int {
+	t.Helper()
+	var b bytes.Buffer
+	if err := pprof.Lookup("goroutine").WriteTo(&b, 2); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Count(b.Bytes(), []byte("created by database/sql.(*Rows).initContextClose"))
+}
+
+// TestReadsStartNoWatcher: a read under a deadline, on MySQL, runs its
+// query without database/sql's goroutine watching the context, which the
+// same query on the pool starts (the check's own control).
+func TestReadsStartNoWatcher(t *testing.T) {
+	s := storetest.MySQL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	openRows := func(q store.Querier) (int, error) {
+		rows, err := q.QueryContext(ctx, `SELECT 1`)
+		if err != nil {
+			return 0, err
+		}
+		defer rows.Close()
+		return watchers(t), nil
+	}
+	before := watchers(t)
+	onPool, err := openRows(store.DB(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if onPool != before+1 {
+		t.Fatalf("a query on the pool under a deadline: %d watchers, want %d (the check sees none)", onPool, before+1)
+	}
+	var inRead int
+	err = store.Read(s, ctx, func(ctx context.Context, q store.Querier) error {
+		rows, err := q.QueryContext(ctx, `SELECT 1`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		inRead = watchers(t)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inRead != before {
+		t.Errorf("a query in a read: %d watchers, want %d", inRead, before)
+	}
+}
+
+// TestReadsWaitNoLongerThanTheDeadline: with every connection of the pool
+// taken, each read of a request fails as unavailable at its deadline
+// rather than waiting for a connection past it.
+func TestReadsWaitNoLongerThanTheDeadline(t *testing.T) {
+	s := storetest.MySQL(t, oneConnection)
+	seedStations(t, s, "t1")
+	sh := mustCreate(t, s, storetest.Shipment("t1"))
+	held, err := store.DB(s).Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Should a read wait for the connection, it gets it after 5s and the
+	// test fails rather than hangs.
+	timer := time.AfterFunc(5*time.Second, func() { held.Close() })
+	defer timer.Stop()
+	reads := map[string]func(ctx context.Context) error{
+		"shipment": func(ctx context.Context) error { _, err := s.ShipmentByWaybill(ctx, "t1", sh.Waybill); return err },
+		"events":   func(ctx context.Context) error { _, err := s.Events(ctx, "t1", sh.ID); return err },
+		"list": func(ctx context.Context) error {
+			_, err := s.ListShipments(ctx, "t1", store.ShipmentFilter{Limit: 21})
+			return err
+		},
+		"items": func(ctx context.Context) error {
+			_, err := s.ListItems(ctx, "t1", store.ItemFilter{Limit: 10})
+			return err
+		},
+		// No rate card: the quote fails as invalid once it has read.
+		"quote": func(ctx context.Context) error {
+			_, err := s.Quote(ctx, "t1", storetest.OriginStation, storetest.DestinationStation, domain.ServiceStandard, sh.Items)
+			return err
+		},
+	}
+	for name, read := range reads {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		began := time.Now()
+		err := read(ctx)
+		took := time.Since(began)
+		cancel()
+		if took > 2*time.Second {
+			t.Errorf("%s: waited %v for a connection under a 200ms deadline", name, took)
+		}
+		wantKind(t, err, domain.KindUnavailable)
+	}
+	if !timer.Stop() {
+		t.Fatal("the held connection was released before the reads ended")
+	}
+	held.Close()
+	for name, read := range reads {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := read(ctx); err != nil && (name != "quote" || domain.IsKind(err, domain.KindUnavailable)) {
+			t.Errorf("%s once the connection is back: %v", name, err)
+		}
+		cancel()
+	}
+}
+
+// TestReadEndsAtTheDeadline: a statement of a read that the server does
+// not answer, or stops answering halfway through its rows, ends at the
+// request's deadline with the deadline's error, and the pool serves the
+// next read.
+func TestReadEndsAtTheDeadline(t *testing.T) {
+	s := storetest.MySQL(t)
+	for name, query := range map[string]string{
+		"before its rows": `SELECT SLEEP(5)`,
+		// The first row is larger than the server's network buffer, so
+		// it is sent before the second row's sleep.
+		"within its rows": `SELECT REPEAT('x', 65536), SLEEP(IF(seq = 2, 5, 0)) FROM seq_1_to_2`,
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		began, rowsRead := time.Now(), 0
+		err := store.Read(s, ctx, func(ctx context.Context, q store.Querier) error {
+			rows, err := q.QueryContext(ctx, query)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				rowsRead++
+			}
+			return rows.Err()
+		})
+		took := time.Since(began)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) || took > 3*time.Second {
+			t.Errorf("%s: %v after %v under a 300ms deadline, want %v by then", name, err, took, context.DeadlineExceeded)
+		}
+		t.Logf("%s: %d rows read", name, rowsRead)
+		ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
+		if _, err := s.ListShipments(ctx, "t1", store.ShipmentFilter{Limit: 1}); err != nil {
+			t.Errorf("%s: the next read: %v", name, err)
+		}
+		cancel()
+	}
+}
+
+// TestReadStopsOnceTheRequestIsGone: a request cancelled before its
+// deadline stops its read's next statement.
+func TestReadStopsOnceTheRequestIsGone(t *testing.T) {
+	s := storetest.MySQL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var first error
+	err := store.Read(s, ctx, func(sctx context.Context, q store.Querier) error {
+		var n int
+		first = q.QueryRowContext(sctx, `SELECT 1`).Scan(&n)
+		cancel()
+		return q.QueryRowContext(sctx, `SELECT 2`).Scan(&n)
+	})
+	if first != nil || !errors.Is(err, context.Canceled) {
+		t.Errorf("statements before and after the request went: %v and %v, want nil and %v", first, err, context.Canceled)
+	}
+}
+
+// sessionStatus returns a counter of the session of s's only connection.
+func sessionStatus(t *testing.T, s *store.Store, name string) int {
+	t.Helper()
+	var key, value string
+	if err := store.DB(s).QueryRow(`SHOW SESSION STATUS LIKE ?`, name).Scan(&key, &value); err != nil {
+		t.Fatal(err)
+	}
+	n, err := strconv.Atoi(value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestConnectionKeepsPreparedListings: a connection prepares each shape
+// of listing once, however many reads list it, up to the statements it
+// keeps; one more shape is prepared, and closed, for each listing.
+func TestConnectionKeepsPreparedListings(t *testing.T) {
+	s := storetest.MySQL(t, oneConnection)
+	list := func(f store.ShipmentFilter) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := s.ListShipments(ctx, "t1", f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Seventeen shapes: each subset of four filters, and one more.
+	var shapes []store.ShipmentFilter
+	for bits := range 16 {
+		f := store.ShipmentFilter{Limit: 21}
+		if bits&1 != 0 {
+			f.CustomerID = "c1"
+		}
+		if bits&2 != 0 {
+			f.Status = domain.StatusCreated
+		}
+		if bits&4 != 0 {
+			f.Before = 1 << 40
+		}
+		if bits&8 != 0 {
+			f.CreatedFrom = time.Now().Add(-time.Hour)
+		}
+		shapes = append(shapes, f)
+	}
+	shapes = append(shapes, store.ShipmentFilter{Station: storetest.OriginStation, Limit: 21})
+	for range 3 {
+		for _, f := range shapes[:16] {
+			list(f)
+		}
+	}
+	if n := sessionStatus(t, s, "Com_stmt_prepare"); n != 16 {
+		t.Errorf("16 shapes listed 3 times each: %d statements prepared, want 16", n)
+	}
+	for range 2 {
+		list(shapes[16])
+	}
+	prepared, closed := sessionStatus(t, s, "Com_stmt_prepare"), sessionStatus(t, s, "Com_stmt_close")
+	if prepared != 18 || closed != 2 {
+		t.Errorf("a seventeenth shape listed twice: %d prepared and %d closed in all, want 18 and 2", prepared, closed)
+	}
+}
