@@ -45,3 +45,9 @@ type Querier = querier
 func Read(s *Store, ctx context.Context, fn func(ctx context.Context, q Querier) error) error {
 	return s.read(ctx, fn)
 }
+
+// PageQuery exposes the statement of ListShipments to the benchmark that
+// runs it straight through database/sql.
+func PageQuery(s *Store, tenant string, f ShipmentFilter) (string, []any) {
+	return s.pageQuery(tenant, f)
+}
