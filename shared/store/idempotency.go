@@ -113,10 +113,12 @@ func (s *Store) idempotencyKey(ctx context.Context, tenant, key string) (*Idempo
 		lockedUntil time.Time
 		headers     string
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT tenant_id, idem_key, request_hash, done, status, headers, body,
+	err := s.read(ctx, func(ctx context.Context, q querier) error {
+		return q.QueryRowContext(ctx, `SELECT tenant_id, idem_key, request_hash, done, status, headers, body,
 		created_at, expires_at, locked_until FROM idempotency_keys WHERE tenant_id = ? AND idem_key = ?`, tenant, key).
-		Scan(&rec.Tenant, &rec.Key, &rec.RequestHash, &rec.Done, &rec.Status, &headers, &rec.Body,
-			scanTime(&rec.CreatedAt), scanTime(&rec.ExpiresAt), scanTime(&lockedUntil))
+			Scan(&rec.Tenant, &rec.Key, &rec.RequestHash, &rec.Done, &rec.Status, &headers, &rec.Body,
+				scanTime(&rec.CreatedAt), scanTime(&rec.ExpiresAt), scanTime(&lockedUntil))
+	})
 	if err != nil {
 		return nil, time.Time{}, wrapf(err, "idempotency key", "get idempotency key")
 	}

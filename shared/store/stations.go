@@ -64,8 +64,11 @@ func (s *Store) updateStation(ctx context.Context, st *domain.Station, now time.
 
 // Station returns tenant's station code, or a not-found error.
 func (s *Store) Station(ctx context.Context, tenant, code string) (*domain.Station, error) {
-	row := s.db.QueryRowContext(ctx, `SELECT `+stationColumns+` FROM stations WHERE tenant_id = ? AND code = ?`, tenant, code)
-	st, err := scanStation(row)
+	var st *domain.Station
+	err := s.read(ctx, func(ctx context.Context, q querier) (err error) {
+		st, err = scanStation(q.QueryRowContext(ctx, `SELECT `+stationColumns+` FROM stations WHERE tenant_id = ? AND code = ?`, tenant, code))
+		return err
+	})
 	if err != nil {
 		return nil, wrapf(err, "station", "get station %s", code)
 	}
@@ -74,20 +77,23 @@ func (s *Store) Station(ctx context.Context, tenant, code string) (*domain.Stati
 
 // ListStations returns every station of tenant, ordered by code.
 func (s *Store) ListStations(ctx context.Context, tenant string) ([]domain.Station, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+stationColumns+` FROM stations WHERE tenant_id = ? ORDER BY code`, tenant)
-	if err != nil {
-		return nil, wrapf(err, "station", "list stations")
-	}
-	defer rows.Close()
 	list := []domain.Station{}
-	for rows.Next() {
-		st, err := scanStation(rows)
+	err := s.read(ctx, func(ctx context.Context, q querier) error {
+		rows, err := q.QueryContext(ctx, `SELECT `+stationColumns+` FROM stations WHERE tenant_id = ? ORDER BY code`, tenant)
 		if err != nil {
-			return nil, wrapf(err, "station", "list stations")
+			return err
 		}
-		list = append(list, *st)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			st, err := scanStation(rows)
+			if err != nil {
+				return err
+			}
+			list = append(list, *st)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, wrapf(err, "station", "list stations")
 	}
 	return list, nil
