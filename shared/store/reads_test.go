@@ -253,3 +253,29 @@ func TestConnectionKeepsPreparedListings(t *testing.T) {
 		t.Errorf("a seventeenth shape listed twice: %d prepared and %d closed in all, want 18 and 2", prepared, closed)
 	}
 }
+
+// TestReadAfterTheServerDroppedItsConnection: a read under a deadline
+// whose pooled connection the server has closed meanwhile (a restart, or
+// its wait_timeout) is served on a new one, as a read on the pool is.
+func TestReadAfterTheServerDroppedItsConnection(t *testing.T) {
+	s := storetest.MySQL(t, oneConnection)
+	admin := storetest.MySQL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var id int64
+	if err := store.DB(s).QueryRowContext(ctx, `SELECT CONNECTION_ID()`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.DB(admin).ExecContext(ctx, `KILL ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	// The server closes the socket a moment after KILL returns.
+	time.Sleep(100 * time.Millisecond)
+	if _, err := s.ListStations(ctx, "t1"); err != nil {
+		t.Fatalf("a read after the server dropped the pool's connection: %v", err)
+	}
+	var again int64
+	if err := store.DB(s).QueryRowContext(ctx, `SELECT CONNECTION_ID()`).Scan(&again); err != nil || again == id {
+		t.Errorf("connection %d after %d was dropped (%v)", again, id, err)
+	}
+}
