@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"testing"
@@ -18,14 +19,31 @@ import (
 func oneConnection(c *store.Config) { c.MaxOpenConns, c.MaxIdleConns = 1, 1 }
 
 // watchers counts database/sql's goroutines that watch a query's context
-// until its rows close.
+// until its rows close, of the queries this goroutine ran.
 func watchers(t *testing.T) int {
 	t.Helper()
+	self := make([]byte, 64)
+	self = self[:runtime.Stack(self, false)]
+	id, _, ok := bytes.Cut(bytes.TrimPrefix(self, []byte("goroutine ")), []byte(" "))
+	if !ok {
+		t.Fatalf("no goroutine id in %q", self)
+	}
 	var b bytes.Buffer
 	if err := pprof.Lookup("goroutine").WriteTo(&b, 2); err != nil {
 		t.Fatal(err)
 	}
-	return bytes.Count(b.Bytes(), []byte("created by database/sql.(*Rows).initContextClose"))
+	return bytes.Count(b.Bytes(), []byte("created by database/sql.(*Rows).initContextClose in goroutine "+string(id)+"\n"))
+}
+
+// noWatchers waits for the watchers of this goroutine's closed rows to
+// end: each ends a moment after its rows close.
+func noWatchers(t *testing.T) {
+	t.Helper()
+	for end := time.Now().Add(5 * time.Second); watchers(t) > 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("%d watchers still running with no rows open", watchers(t))
+		}
+	}
 }
 
 // TestReadsStartNoWatcher: a read under a deadline, on MySQL, runs its
@@ -35,37 +53,28 @@ func TestReadsStartNoWatcher(t *testing.T) {
 	s := storetest.MySQL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	openRows := func(q store.Querier) (int, error) {
-		rows, err := q.QueryContext(ctx, `SELECT 1`)
-		if err != nil {
-			return 0, err
+	for _, c := range []struct {
+		name string
+		run  func(fn func(ctx context.Context, q store.Querier) error) error
+		want int
+	}{
+		{"on the pool", func(fn func(ctx context.Context, q store.Querier) error) error { return fn(ctx, store.DB(s)) }, 1},
+		{"in a read", func(fn func(ctx context.Context, q store.Querier) error) error { return store.Read(s, ctx, fn) }, 0},
+	} {
+		noWatchers(t)
+		got := -1
+		err := c.run(func(ctx context.Context, q store.Querier) error {
+			rows, err := q.QueryContext(ctx, `SELECT 1`)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			got = watchers(t)
+			return nil
+		})
+		if err != nil || got != c.want {
+			t.Errorf("a query under a deadline %s: %d watchers while its rows are open (%v), want %d", c.name, got, err, c.want)
 		}
-		defer rows.Close()
-		return watchers(t), nil
-	}
-	before := watchers(t)
-	onPool, err := openRows(store.DB(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if onPool != before+1 {
-		t.Fatalf("a query on the pool under a deadline: %d watchers, want %d (the check sees none)", onPool, before+1)
-	}
-	var inRead int
-	err = store.Read(s, ctx, func(ctx context.Context, q store.Querier) error {
-		rows, err := q.QueryContext(ctx, `SELECT 1`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		inRead = watchers(t)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if inRead != before {
-		t.Errorf("a query in a read: %d watchers, want %d", inRead, before)
 	}
 }
 
