@@ -14,25 +14,17 @@ import (
 // gives an empty list.
 func (s *Store) Events(ctx context.Context, tenant string, shipmentID int64) ([]domain.TrackingEvent, error) {
 	list := []domain.TrackingEvent{}
-	err := s.read(ctx, func(ctx context.Context, q querier) error {
-		rows, err := q.QueryContext(ctx, `SELECT id, tenant_id, shipment_id, waybill, scan_type, status, station_code,
-		actor, source, incident_reason, note, occurred_at, recorded_at
-		FROM tracking_events WHERE tenant_id = ? AND shipment_id = ? ORDER BY occurred_at, id`, tenant, shipmentID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var ev domain.TrackingEvent
-			err := rows.Scan(&ev.ID, &ev.Tenant, &ev.ShipmentID, &ev.Waybill, &ev.Type, &ev.Status, &ev.Station,
-				&ev.Actor, &ev.Source, &ev.IncidentReason, &ev.Note, scanTime(&ev.OccurredAt), scanTime(&ev.RecordedAt))
-			if err != nil {
-				return err
-			}
+	err := s.readRows(ctx, func(rows *sql.Rows) error {
+		var ev domain.TrackingEvent
+		err := rows.Scan(&ev.ID, &ev.Tenant, &ev.ShipmentID, &ev.Waybill, &ev.Type, &ev.Status, &ev.Station,
+			&ev.Actor, &ev.Source, &ev.IncidentReason, &ev.Note, scanTime(&ev.OccurredAt), scanTime(&ev.RecordedAt))
+		if err == nil {
 			list = append(list, ev)
 		}
-		return rows.Err()
-	})
+		return err
+	}, `SELECT id, tenant_id, shipment_id, waybill, scan_type, status, station_code,
+		actor, source, incident_reason, note, occurred_at, recorded_at
+		FROM tracking_events WHERE tenant_id = ? AND shipment_id = ? ORDER BY occurred_at, id`, tenant, shipmentID)
 	if err != nil {
 		return nil, wrapf(err, "tracking event", "list events of shipment %d", shipmentID)
 	}

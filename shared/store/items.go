@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/logifn/logifn/shared/domain"
@@ -66,34 +67,18 @@ func (s *Store) ListItems(ctx context.Context, tenant string, f ItemFilter) ([]I
 		after + ` ORDER BY i.shipment_id DESC, i.seq LIMIT ?`
 	args = append(append(args, afterArgs...), f.Limit)
 	var list []ItemRow
-	err := s.read(ctx, func(ctx context.Context, q querier) (err error) {
-		list, err = queryItems(ctx, q, query, args...)
-		return err
-	})
-	if err != nil {
-		return nil, wrapf(err, "shipment item", "list items")
-	}
-	return list, nil
-}
-
-// queryItems runs one query of ListItems: a single statement, which needs
-// no transaction.
-func queryItems(ctx context.Context, q querier, query string, args ...any) ([]ItemRow, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []ItemRow
-	for rows.Next() {
+	err := s.readRows(ctx, func(rows *sql.Rows) error {
 		var r ItemRow
 		err := rows.Scan(&r.Cursor.ShipmentID, &r.Cursor.Seq, &r.Name, &r.Quantity, &r.WeightG, &r.LengthMM, &r.WidthMM,
 			&r.HeightMM, &r.DeclaredValue.Amount, &r.DeclaredValue.Currency, &r.Waybill, &r.Status, &r.OriginStation,
 			&r.DestinationStation, scanTime(&r.ShipmentCreatedAt))
-		if err != nil {
-			return nil, err
+		if err == nil {
+			list = append(list, r)
 		}
-		list = append(list, r)
+		return err
+	}, query, args...)
+	if err != nil {
+		return nil, wrapf(err, "shipment item", "list items")
 	}
-	return list, rows.Err()
+	return list, nil
 }

@@ -151,19 +151,7 @@ func (s *Store) readRoute(ctx context.Context, tenant, origin, destination strin
 	if withSubscribers {
 		r.subs = map[webhook.EventType][]string{}
 	}
-	err := s.read(ctx, func(ctx context.Context, qr querier) error {
-		rows, err := qr.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := r.scan(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	})
+	err := s.readRows(ctx, r.scan, q, args...)
 	if err != nil {
 		return nil, wrapf(err, "station", "read stations and rate cards")
 	}

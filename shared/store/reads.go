@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
@@ -29,6 +30,24 @@ func (s *Store) read(ctx context.Context, fn func(ctx context.Context, q querier
 	}
 	defer conn.Close()
 	return ended(ctx, fn(statementContext{ctx}, conn))
+}
+
+// readRows runs query outside a transaction, as read does, and hands each
+// of its rows to each.
+func (s *Store) readRows(ctx context.Context, each func(*sql.Rows) error, query string, args ...any) error {
+	return s.read(ctx, func(ctx context.Context, q querier) error {
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := each(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 }
 
 // statementContext is a request's context for the statements of a

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -78,21 +79,13 @@ func (s *Store) Station(ctx context.Context, tenant, code string) (*domain.Stati
 // ListStations returns every station of tenant, ordered by code.
 func (s *Store) ListStations(ctx context.Context, tenant string) ([]domain.Station, error) {
 	list := []domain.Station{}
-	err := s.read(ctx, func(ctx context.Context, q querier) error {
-		rows, err := q.QueryContext(ctx, `SELECT `+stationColumns+` FROM stations WHERE tenant_id = ? ORDER BY code`, tenant)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			st, err := scanStation(rows)
-			if err != nil {
-				return err
-			}
+	err := s.readRows(ctx, func(rows *sql.Rows) error {
+		st, err := scanStation(rows)
+		if err == nil {
 			list = append(list, *st)
 		}
-		return rows.Err()
-	})
+		return err
+	}, `SELECT `+stationColumns+` FROM stations WHERE tenant_id = ? ORDER BY code`, tenant)
 	if err != nil {
 		return nil, wrapf(err, "station", "list stations")
 	}
