@@ -224,8 +224,8 @@ type mysqlConn interface {
 type socketConn struct {
 	mysqlConn
 	sock *socket
-	// kept are the statements prepared on this connection, by query, up to
-	// keptStmts of them, kept prepared until it closes.
+	// kept are the statements reads prepared on this connection, by
+	// query, up to keptStmts of them, kept prepared until it closes.
 	kept map[string]*socketStmt
 }
 
@@ -253,11 +253,12 @@ func (c *socketConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 	return &socketTx{Tx: tx, ctx: ctx}, nil
 }
 
-// PrepareContext prepares query once per connection: the first keptStmts
-// queries prepared on it stay prepared, their Close doing nothing, until
-// it closes, so that a statement prepared on a connection taken for one
-// request (Store.read) costs no round trip after the first. Later ones
-// close as usual.
+// PrepareContext prepares query once per connection for the reads that
+// take a connection of their own (Store.read): the first keptStmts
+// queries they prepare on it stay prepared, their Close doing nothing,
+// until it closes, so that such a statement costs no round trip after the
+// first. Later ones, and statements prepared on the pool (where
+// database/sql keeps its own), close as usual.
 func (c *socketConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	if st, ok := c.kept[query]; ok {
 		return st, nil
@@ -275,7 +276,7 @@ func (c *socketConn) PrepareContext(ctx context.Context, query string) (driver.S
 		return st, nil
 	}
 	ss := &socketStmt{mysqlStmt: ms, sock: c.sock}
-	if len(c.kept) < keptStmts {
+	if _, inRead := ctx.(statementContext); inRead && len(c.kept) < keptStmts {
 		if c.kept == nil {
 			c.kept = map[string]*socketStmt{}
 		}
