@@ -85,24 +85,40 @@ func (h *commitHolder) hold() bool {
 	return true
 }
 
+// driverDialNet is a network name whose connections the store leaves to
+// the driver's own handling of contexts.
+const driverDialNet = "logifn-test-driver-dial"
+
 // TestCommitKeepsTheDeadline checks that a write whose COMMIT gets no
 // answer returns when its context ends, as unavailable, rather than when
 // the database answers; and that the transaction is then whole or absent.
 // A context is cancelled (a caller gone) or reaches its deadline, which
-// the connection keeps on its socket.
+// the connection keeps on its socket, or the store itself when the
+// connection is left to the driver.
 func TestCommitKeepsTheDeadline(t *testing.T) {
+	// A network of its own makes the store keep the driver's own handling
+	// of contexts (newSocketConnector): the COMMIT's deadline is then the
+	// store's to keep.
+	mysql.RegisterDialContext(driverDialNet, func(ctx context.Context, addr string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "tcp", addr)
+	})
 	for _, tc := range []struct {
 		name string
 		ctx  func() (context.Context, context.CancelFunc)
 		end  func(context.CancelFunc) // while the COMMIT is held
 		want error
+		net  string // the DSN's network; tcp when empty
 	}{
 		{"cancelled", func() (context.Context, context.CancelFunc) {
 			return context.WithCancel(context.Background())
-		}, func(cancel context.CancelFunc) { cancel() }, context.Canceled},
+		}, func(cancel context.CancelFunc) { cancel() }, context.Canceled, ""},
 		{"deadline", func() (context.Context, context.CancelFunc) {
 			return context.WithTimeout(context.Background(), 3*time.Second)
-		}, func(context.CancelFunc) {}, context.DeadlineExceeded},
+		}, func(context.CancelFunc) {}, context.DeadlineExceeded, ""},
+		{"deadline, driver's own handling", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 3*time.Second)
+		}, func(context.CancelFunc) {}, context.DeadlineExceeded, driverDialNet},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dsn := storetest.MySQLDSN(t)
@@ -112,6 +128,9 @@ func TestCommitKeepsTheDeadline(t *testing.T) {
 			}
 			h := newCommitHolder(t, cfg.Addr)
 			cfg.Addr = h.ln.Addr().String()
+			if tc.net != "" {
+				cfg.Net = tc.net
+			}
 			s, err := store.Open(store.Config{Driver: store.DriverMySQL, DSN: cfg.FormatDSN()})
 			if err != nil {
 				t.Fatal(err)

@@ -173,7 +173,7 @@ func (s *Store) inTx(ctx context.Context, readOnly bool, fn func(tx *sql.Tx) err
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return wrapf(commit(ctx, tx), "transaction", "commit transaction")
+	return wrapf(s.commit(ctx, tx), "transaction", "commit transaction")
 }
 
 // commit commits tx, or stops waiting when ctx ends first: database/sql
@@ -181,11 +181,14 @@ func (s *Store) inTx(ctx context.Context, readOnly bool, fn func(tx *sql.Tx) err
 // for the driver's read timeout, long past the request's deadline. Given
 // up on, the transaction is left as a COMMIT whose answer was lost leaves
 // it, committed whole or not at all; its connection is released once the
-// database answers. A MySQL connection keeps a deadline on its socket
-// (socketConn), and SQLite's COMMIT does not wait on a network, so only a
-// context cancelled without a deadline needs waiting for here.
-func commit(ctx context.Context, tx *sql.Tx) error {
-	if _, ok := ctx.Deadline(); ok || ctx.Done() == nil {
+// database answers. A MySQL connection that keeps the deadline on its
+// socket (socketConn) ends the COMMIT at it, and SQLite's COMMIT does not
+// wait on a network, so a deadline needs waiting for here only on a MySQL
+// connection with the driver's own handling; a context cancelled without
+// a deadline always does.
+func (s *Store) commit(ctx context.Context, tx *sql.Tx) error {
+	_, deadline := ctx.Deadline()
+	if ctx.Done() == nil || deadline && (s.socketDeadlines || s.d.name() == DriverSQLite) {
 		return tx.Commit()
 	}
 	done := make(chan error, 1)
