@@ -155,7 +155,9 @@ func (s *Store) clock() time.Time { return dbTime(s.now()) }
 // for data whose times lie in the past, such as backfills and demo data.
 // Closing either store closes the database of both.
 func (s *Store) At(now func() time.Time) *Store {
-	return &Store{db: s.db, d: s.d, now: now, pages: s.pages, socketDeadlines: s.socketDeadlines}
+	at := *s
+	at.now = now
+	return &at
 }
 
 // dbTime returns t as every time column holds it: UTC, truncated to the
